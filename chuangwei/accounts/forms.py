@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from chuangwei.org.models import OrgUnit
+
+from .choices import Role
+from .models import Membership, User
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": _("Wrong username or password."),
+        "inactive": _("This account is disabled."),
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs.update(placeholder=_("Username"), autofocus=True)
+        self.fields["password"].widget.attrs.update(placeholder=_("Password"))
+
+
+class UserForm(forms.ModelForm):  # type: ignore[type-arg]
+    password = forms.CharField(
+        label=_("Password"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Leave empty to keep the current password."),
+    )
+
+    class Meta:
+        model = User
+        fields = ["username", "display_name", "phone", "email", "is_active"]
+
+
+class MembershipForm(forms.ModelForm):  # type: ignore[type-arg]
+    init_kwargs = ("user",)
+
+    class Meta:
+        model = Membership
+        fields = ["user", "unit", "role"]
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = OrgUnit.objects.visible_to(user)
+        self.fields["role"].choices = Role.choices

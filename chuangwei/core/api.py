@@ -1,0 +1,128 @@
+"""API base: scoped viewsets, pagination and the one error format.
+
+Every error the API returns has the body ``{"error": {"code", "message", "fields"}}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import ProtectedError, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, permissions, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from .errors import DomainError, InUse
+
+
+def _error(code: str, message: str, fields: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+def _flatten(detail: Any) -> dict[str, list[str]]:
+    if isinstance(detail, dict):
+        return {
+            str(k): [str(x) for x in (v if isinstance(v, list) else [v])] for k, v in detail.items()
+        }
+    if isinstance(detail, list):
+        return {"non_field_errors": [str(x) for x in detail]}
+    return {"non_field_errors": [str(detail)]}
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Render domain errors and DRF errors in one structured shape."""
+    if isinstance(exc, ProtectedError):
+        exc = InUse()
+    if isinstance(exc, DomainError):
+        body = exc.as_dict()
+        return Response({"error": body}, status=exc.status)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        response.data = _error("invalid", _("The data entered is not valid."), _flatten(exc.detail))
+    elif isinstance(exc, exceptions.APIException):
+        codes = exc.get_codes()
+        code = codes if isinstance(codes, str) else "error"
+        detail = exc.detail
+        message = str(detail) if not isinstance(detail, (dict, list)) else _("Request failed.")
+        response.data = _error(code, message)
+    return response
+
+
+class ScopedWritePermission(permissions.BasePermission):
+    """Reads follow ``visible_to``; writes need the model's ``editable_by`` predicate."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if not request.user or not request.user.is_authenticated:
+            return False
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return bool(view.can_write(request.user))
+
+    def has_object_permission(self, request: Request, view: Any, obj: Any) -> bool:
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return bool(view.get_editable_queryset().filter(pk=obj.pk).exists())
+
+
+class ScopedModelViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
+    """CRUD over a model with the row scope of ``visible_to`` and ``editable_by``.
+
+    Subclasses declare ``queryset``, ``serializer_class`` and ``filterset_class`` (the
+    same FilterSet as the UI list). ``perform_save`` is where a service is called.
+    """
+
+    permission_classes = [ScopedWritePermission]
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self) -> QuerySet[Any]:
+        qs = super().get_queryset()
+        return qs.visible_to(self.request.user)  # type: ignore[attr-defined,no-any-return]
+
+    def get_editable_queryset(self) -> QuerySet[Any]:
+        return self.queryset.editable_by(self.request.user)  # type: ignore[union-attr,no-any-return]
+
+    def can_write(self, user: Any) -> bool:
+        return bool(user.scope.manages_config)
+
+    def perform_create(self, serializer: Any) -> None:
+        self.perform_save(serializer)
+
+    def perform_update(self, serializer: Any) -> None:
+        self.perform_save(serializer)
+
+    # A service ``f(obj, *, by)`` that saves a row; None saves through the serializer.
+    save_service: Any = None
+
+    def perform_save(self, serializer: Any) -> None:
+        if self.save_service is None:
+            serializer.save()
+            return
+        instance = serializer.instance or self.queryset.model()  # type: ignore[union-attr]
+        many: dict[str, Any] = {}
+        for key, value in serializer.validated_data.items():
+            field = instance._meta.get_field(key)
+            if field.many_to_many:
+                many[key] = value
+            else:
+                setattr(instance, key, value)
+        serializer.instance = self.save_service(instance, by=self.request.user)
+        for key, value in many.items():
+            getattr(serializer.instance, key).set(value)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        instance = self.get_object()
+        try:
+            instance.delete()
+        except ProtectedError as exc:
+            raise InUse() from exc
+        return Response(status=status.HTTP_204_NO_CONTENT)

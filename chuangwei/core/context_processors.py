@@ -1,0 +1,16 @@
+"""Template context shared by every management page: the permission-built menu."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from .navigation import build_menu
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"nav_menu": build_menu(request)}

@@ -1,0 +1,89 @@
+"""Abstract models and querysets every app builds on."""
+
+from __future__ import annotations
+
+from typing import Any, Self
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def user_scope(user: Any) -> Any:
+    """The ``accounts.scope.Scope`` of a signed-in user, or None for anonymous users."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return user.scope
+
+
+class ScopedQuerySet(models.QuerySet):  # type: ignore[type-arg]
+    """Row scope by org subtree.
+
+    ``scope_field`` is the lookup path from this model to the ``OrgUnit`` that owns a
+    row (``"unit"``, ``"grid__unit"``, ``""`` for the unit itself). ``None`` means the
+    rows are shared configuration that every signed-in user may read.
+    ``editable_by`` defaults to configuration rules: only city-wide managers write.
+    """
+
+    scope_field: str | None = "unit"
+
+    def visible_to(self, user: Any) -> Self:
+        scope = user_scope(user)
+        if scope is None:
+            return self.none()
+        if self.scope_field is None or scope.everything:
+            return self
+        return self.filter(scope.q(self.scope_field))
+
+    def editable_by(self, user: Any) -> Self:
+        scope = user_scope(user)
+        if scope is None or not scope.manages_config:
+            return self.none()
+        return self.visible_to(user)
+
+
+class SharedQuerySet(ScopedQuerySet):
+    """Configuration visible to every signed-in user (categories, site types, standards)."""
+
+    scope_field = None
+
+
+class TimeStampedModel(models.Model):
+    """Creation and last-change times, kept on every row."""
+
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class TreeModel(TimeStampedModel):
+    """A node of a tree with a materialised path of primary keys (``/1/5/23/``).
+
+    The separator on both sides keeps ``/1/`` from being a prefix of ``/12/``. The
+    owning app's service keeps ``path`` and ``depth`` right when a node is created or
+    moved (see ``core.trees``).
+    """
+
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    path = models.CharField(_("path"), max_length=255, db_index=True, editable=False, default="")
+    depth = models.PositiveSmallIntegerField(_("depth"), default=0, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def ancestors_q(self) -> Q:
+        ids = [int(p) for p in self.path.strip("/").split("/") if p]
+        return Q(pk__in=ids[:-1])
+
+    def subtree_q(self, prefix: str = "") -> Q:
+        return Q(**{f"{prefix}path__startswith": self.path})

@@ -1,0 +1,92 @@
+"""The left navigation, built server-side from what the user may do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass
+class MenuItem:
+    label: Any
+    url_name: str = ""
+    icon: str = ""
+    children: list[MenuItem] = field(default_factory=list)
+    config_only: bool = False
+    url: str = ""
+    active: bool = False
+
+
+def _menu() -> list[MenuItem]:
+    return [
+        MenuItem(_("Home"), "dashboards:home", "bi-house"),
+        MenuItem(
+            _("Organisation"),
+            icon="bi-diagram-3",
+            children=[
+                MenuItem(_("Org units"), "org:orgunit_list"),
+                MenuItem(_("Work lines"), "org:workline_list"),
+                MenuItem(_("People"), "org:person_list"),
+                MenuItem(_("Leader assignments"), "org:leaderassignment_list"),
+                MenuItem(_("Responsibility agreements"), "org:agreement_list"),
+            ],
+        ),
+        MenuItem(
+            _("Grids and sites"),
+            icon="bi-geo-alt",
+            children=[
+                MenuItem(_("Grid map"), "places:map"),
+                MenuItem(_("Grids"), "places:grid_list"),
+                MenuItem(_("Sites"), "places:site_list"),
+                MenuItem(_("Site types"), "places:sitetype_list"),
+                MenuItem(_("Site type groups"), "places:sitetypegroup_list"),
+            ],
+        ),
+        MenuItem(
+            _("Standards"),
+            icon="bi-journal-check",
+            children=[
+                MenuItem(_("Standard versions"), "standards:version_list"),
+                MenuItem(_("Standard clauses"), "standards:clause_list"),
+                MenuItem(_("Indicators"), "standards:indicator_list"),
+                MenuItem(_("Indicator values"), "standards:indicatorvalue_list"),
+                MenuItem(_("Problem categories"), "standards:category_list"),
+            ],
+        ),
+        MenuItem(
+            _("System"),
+            icon="bi-gear",
+            config_only=True,
+            children=[
+                MenuItem(_("Users"), "accounts:user_list", config_only=True),
+                MenuItem(_("API documentation"), "api_docs"),
+            ],
+        ),
+    ]
+
+
+def _resolve(item: MenuItem, request: HttpRequest, manages_config: bool) -> MenuItem | None:
+    if item.config_only and not manages_config:
+        return None
+    if item.children:
+        item.children = [
+            c for c in (_resolve(c, request, manages_config) for c in item.children) if c
+        ]
+        item.active = any(c.active for c in item.children)
+        return item if item.children else None
+    try:
+        item.url = reverse(item.url_name)
+    except NoReverseMatch:
+        return None
+    path = request.path
+    item.active = path == item.url or (item.url != "/" and path.startswith(item.url))
+    return item
+
+
+def build_menu(request: HttpRequest) -> list[MenuItem]:
+    manages_config = request.user.scope.manages_config  # type: ignore[union-attr]
+    return [m for m in (_resolve(i, request, manages_config) for i in _menu()) if m]

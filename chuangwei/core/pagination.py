@@ -1,0 +1,9 @@
+"""API pagination (its own module: DRF imports it while importing its generic views)."""
+
+from rest_framework.pagination import PageNumberPagination
+
+
+class StandardPagination(PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 200

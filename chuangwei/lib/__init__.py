@@ -1,0 +1,1 @@
+"""Pure helpers with no models: env, geo, dates, excel, documents."""

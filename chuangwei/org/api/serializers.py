@@ -1,0 +1,67 @@
+from rest_framework import serializers
+
+from ..models import LeaderAssignment, OrgUnit, Person, ResponsibilityAgreement, WorkLine
+
+
+class OrgUnitSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OrgUnit
+        fields = [
+            "id",
+            "code",
+            "name",
+            "short_name",
+            "kind",
+            "parent",
+            "path",
+            "depth",
+            "sort_order",
+            "head",
+            "liaison",
+            "address",
+            "is_active",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["path", "depth", "created_at", "updated_at"]
+
+
+class WorkLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WorkLine
+        fields = [
+            "id",
+            "code",
+            "name",
+            "lead_department",
+            "member_departments",
+            "responsibilities",
+            "sort_order",
+        ]
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Person
+        fields = ["id", "name", "unit", "position", "phone", "user", "is_active"]
+
+
+class LeaderAssignmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LeaderAssignment
+        fields = ["id", "leader", "unit", "start_date", "end_date", "note"]
+
+
+class ResponsibilityAgreementSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ResponsibilityAgreement
+        fields = [
+            "id",
+            "unit",
+            "year",
+            "title",
+            "targets",
+            "closure_rate_target",
+            "signed_on",
+            "document",
+        ]

@@ -1,0 +1,209 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import translation
+from openpyxl import Workbook
+
+from chuangwei.core.importing import ImportFailed
+from chuangwei.org.choices import OrgUnitKind
+from chuangwei.org.importers import OrgUnitImporter, resolve_kind
+from chuangwei.org.models import OrgUnit
+
+HEADERS = ["code", "name", "parent", "kind", "short_name", "sort_order"]
+
+
+def write_xlsx(tmp_path: Path, rows: list[list[Any]], headers: list[str] = HEADERS) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(headers)
+    for row in rows:
+        ws.append(row)
+    path = tmp_path / "units.xlsx"
+    wb.save(path)
+    return path
+
+
+def run(path: Path, *, update: bool = False) -> Any:
+    with path.open("rb") as fh:
+        return OrgUnitImporter(update_existing=update).run(fh, path.name, by=None)
+
+
+def row_errors(path: Path, **kwargs: Any) -> list[tuple[int, str]]:
+    with pytest.raises(ImportFailed) as info:
+        run(path, **kwargs)
+    return [(e.row, e.message) for e in info.value.errors]
+
+
+@pytest.mark.django_db
+def test_good_file_creates_tree_with_paths(tmp_path: Path) -> None:
+    path = write_xlsx(
+        tmp_path,
+        [
+            ["3704", "枣庄市", None, "市", None, None],
+            [370402, "市中区", 3704, "区", "市中", 1],
+            ["370402001", "中心街街道", "370402", "街道", None, None],
+        ],
+    )
+    result = run(path)
+    street = OrgUnit.objects.get(code="370402001")
+    assert (result.created, result.updated) == (3, 0)
+    assert street.kind == OrgUnitKind.STREET
+    assert street.parent.code == "370402"
+    assert street.display_path == "枣庄市 › 市中区 › 中心街街道"
+    assert OrgUnit.objects.get(code="370402").short_name == "市中"
+
+
+@pytest.mark.django_db
+def test_parent_later_in_file_is_saved_first(tmp_path: Path) -> None:
+    path = write_xlsx(
+        tmp_path,
+        [
+            ["370402001001", "铁西社区", "370402001", "社区"],
+            ["370402001", "中心街街道", "370402", "street"],
+            ["370402", "市中区", "", "district"],
+        ],
+    )
+    run(path)
+    community = OrgUnit.objects.get(code="370402001001")
+    assert community.depth == 2
+    assert community.parent.parent.code == "370402"
+
+
+@pytest.mark.django_db
+def test_unknown_parent_is_reported_on_its_row_and_nothing_is_saved(tmp_path: Path) -> None:
+    path = write_xlsx(
+        tmp_path,
+        [
+            ["3704", "枣庄市", None, "市"],
+            ["370402", "市中区", "9999", "区"],
+        ],
+    )
+    errors = row_errors(path)
+    assert [row for row, _message in errors] == [3]
+    assert "9999" in errors[0][1]
+    assert OrgUnit.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_duplicate_code_is_reported_on_the_second_row(tmp_path: Path) -> None:
+    path = write_xlsx(
+        tmp_path,
+        [
+            ["3704", "枣庄市", None, "市"],
+            ["370402", "市中区", "3704", "区"],
+            ["370402", "薛城区", "3704", "区"],
+        ],
+    )
+    with translation.override("en"):
+        errors = row_errors(path)
+    assert [row for row, _message in errors] == [4]
+    assert "row 3" in errors[0][1]
+    assert OrgUnit.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_cycle_is_reported_on_every_row_in_it(tmp_path: Path) -> None:
+    path = write_xlsx(
+        tmp_path,
+        [
+            ["A", "甲", "B", "部门"],
+            ["B", "乙", "A", "部门"],
+            ["C", "丙", None, "部门"],
+        ],
+    )
+    assert [row for row, _message in row_errors(path)] == [2, 3]
+
+
+@pytest.mark.django_db
+def test_unknown_kind_is_a_row_error(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path, [["3704", "枣庄市", None, "省"]])
+    errors = row_errors(path)
+    assert errors[0][0] == 2
+    assert "省" in errors[0][1]
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [
+        ("市", "city"),
+        ("县", "district"),
+        ("开发区", "zone"),
+        ("镇", "town"),
+        ("村", "village"),
+        ("部门", "department"),
+        ("Community", "community"),
+        ("street", "street"),
+        ("乡镇府", None),
+    ],
+)
+def test_resolve_kind_accepts_chinese_words_and_english_values(value: str, kind: str) -> None:
+    assert resolve_kind(value) == kind
+
+
+@pytest.mark.django_db
+def test_parent_may_be_a_unit_in_the_database(tmp_path: Path, org_tree: dict[str, Any]) -> None:
+    path = write_xlsx(tmp_path, [["370402003", "丙街道", "370402", "街道"]])
+    run(path)
+    unit = OrgUnit.objects.get(code="370402003")
+    assert unit.path.startswith(org_tree["district"].path)
+
+
+@pytest.mark.django_db
+def test_existing_code_without_update_is_an_error(tmp_path: Path, org_tree: dict[str, Any]) -> None:
+    path = write_xlsx(tmp_path, [["370402001", "新名字", "370402", "街道"]])
+    assert [row for row, _message in row_errors(path)] == [2]
+    assert OrgUnit.objects.get(code="370402001").name == "甲街道"
+
+
+@pytest.mark.django_db
+def test_update_existing_renames_and_moves_a_subtree(
+    tmp_path: Path, org_tree: dict[str, Any]
+) -> None:
+    path = write_xlsx(
+        tmp_path,
+        [
+            ["370402001", "甲街道（新）", "370471", "街道"],
+            ["370471", "高新区", "370400", "开发区"],
+        ],
+    )
+    result = run(path, update=True)
+    community = OrgUnit.objects.get(code="370402001001")
+    assert (result.created, result.updated) == (1, 1)
+    assert community.display_path == "测试市 › 高新区 › 甲街道（新） › 甲一社区"
+
+
+@pytest.mark.django_db
+def test_update_that_would_make_a_cycle_with_the_database_is_refused(
+    tmp_path: Path, org_tree: dict[str, Any]
+) -> None:
+    path = write_xlsx(tmp_path, [["370402", "甲区", "370402001001", "区"]])
+    assert [row for row, _message in row_errors(path, update=True)] == [2]
+
+
+@pytest.mark.django_db
+def test_csv_with_chinese_headers_is_imported(tmp_path: Path) -> None:
+    path = tmp_path / "units.csv"
+    path.write_text("编码,名称,上级编码,类型\n3704,枣庄市,,市\nD-CG,市城管局,3704,部门\n", "utf-8")
+    run(path)
+    assert OrgUnit.objects.get(code="D-CG").kind == OrgUnitKind.DEPARTMENT
+
+
+@pytest.mark.django_db
+def test_command_prints_row_errors_and_fails(tmp_path: Path, capsys: Any) -> None:
+    path = write_xlsx(tmp_path, [["3704", "枣庄市", "X", "市"]])
+    with pytest.raises(CommandError):
+        call_command("import_org_units", str(path))
+    assert "X" in capsys.readouterr().err
+    assert OrgUnit.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_command_imports_the_file(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path, [["3704", "枣庄市", None, "市"]])
+    call_command("import_org_units", str(path))
+    assert OrgUnit.objects.get(code="3704").depth == 0

@@ -1,0 +1,95 @@
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from chuangwei.lib import geo
+
+from ..choices import InputCRS
+from ..models import Grid, Site, SiteType, SiteTypeGroup
+
+
+class GridSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Grid
+        fields = [
+            "id",
+            "code",
+            "name",
+            "level",
+            "parent",
+            "unit",
+            "leader",
+            "workers",
+            "geometry",
+            "bbox_min_lng",
+            "bbox_min_lat",
+            "bbox_max_lng",
+            "bbox_max_lat",
+            "area_m2",
+            "path",
+        ]
+        read_only_fields = [
+            "bbox_min_lng",
+            "bbox_min_lat",
+            "bbox_max_lng",
+            "bbox_max_lat",
+            "area_m2",
+            "path",
+        ]
+
+
+class SiteTypeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SiteType
+        fields = ["id", "code", "name", "description", "sort_order"]
+
+
+class SiteTypeGroupSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SiteTypeGroup
+        fields = ["id", "code", "name", "site_types", "description"]
+
+
+class SiteSerializer(serializers.ModelSerializer):
+    crs = serializers.ChoiceField(
+        choices=InputCRS.choices,
+        write_only=True,
+        required=False,
+        default=InputCRS.WGS84,
+        help_text=_("Coordinate system of lng/lat on input; stored as WGS-84."),
+    )
+
+    class Meta:
+        model = Site
+        fields = [
+            "id",
+            "code",
+            "name",
+            "site_type",
+            "address",
+            "lng",
+            "lat",
+            "crs",
+            "grid",
+            "outside_grid",
+            "unit",
+            "supervising_department",
+            "frontage_party",
+            "contact_name",
+            "contact_phone",
+            "licence_no",
+            "status",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["grid", "outside_grid", "created_at", "updated_at"]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        lng = attrs.get("lng", getattr(self.instance, "lng", None))
+        lat = attrs.get("lat", getattr(self.instance, "lat", None))
+        try:
+            geo.validate_point(lng, lat)  # type: ignore[arg-type]
+        except geo.GeometryError as exc:
+            raise serializers.ValidationError({"lng": [str(exc)]}) from exc
+        return attrs

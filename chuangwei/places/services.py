@@ -1,0 +1,125 @@
+"""Writes to grids and sites, and the point → grid assignment they share."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Max
+from django.utils.translation import gettext_lazy as _
+
+from chuangwei.core.errors import InvalidInput
+from chuangwei.core.trees import save_node
+from chuangwei.lib import geo
+
+from .models import Grid, Site
+
+_cache_lock = threading.Lock()
+_cache: dict[str, Any] = {"key": None, "index": None}
+
+
+def _grid_state() -> tuple[Any, ...]:
+    agg = Grid.objects.aggregate(n=Count("id"), last=Max("updated_at"))
+    return (agg["n"], agg["last"])
+
+
+def grid_index() -> geo.GridIndex:
+    """The STRtree over all grids, rebuilt when any grid changed (cheap check per call)."""
+    key = _grid_state()
+    with _cache_lock:
+        if _cache["key"] != key or _cache["index"] is None:
+            rows = Grid.objects.values_list("pk", "level", "geometry")
+            _cache["index"] = geo.GridIndex((pk, level, g) for pk, level, g in rows)
+            _cache["key"] = key
+        index: geo.GridIndex = _cache["index"]
+    return index
+
+
+def locate_grid(lng: float, lat: float) -> Grid | None:
+    """The smallest grid containing the WGS-84 point, or None when it lies outside all."""
+    grid_id = grid_index().locate(lng, lat)
+    return Grid.objects.select_related("unit").get(pk=grid_id) if grid_id else None
+
+
+def _apply_geometry(grid: Grid, geometry: Any) -> None:
+    try:
+        parsed = geo.parse_geometry(geometry)
+    except geo.GeometryError as exc:
+        raise InvalidInput(
+            _("The boundary is not a valid polygon: %(error)s") % {"error": exc},
+            code="invalid_geometry",
+            fields={"geometry": [str(exc)]},
+        ) from exc
+    grid.geometry = parsed
+    (grid.bbox_min_lng, grid.bbox_min_lat, grid.bbox_max_lng, grid.bbox_max_lat) = (
+        geo.geometry_bbox(parsed)
+    )
+    grid.area_m2 = round(geo.geometry_area_m2(parsed), 1)
+
+
+def save_grid(grid: Grid, *, by: Any = None) -> Grid:
+    """Validate the boundary, refresh bbox and area, and keep the tree path right.
+
+    Raises InvalidInput for a bad polygon or a parent of the same or a smaller level.
+    """
+    _apply_geometry(grid, grid.geometry)
+    if grid.parent_id and grid.parent is not None and grid.parent.level >= grid.level:
+        raise InvalidInput(
+            _("A grid's parent must be a larger grid."),
+            code="grid_level",
+            fields={"parent": [_("Choose a grid of a larger level.")]},
+        )
+    with transaction.atomic():
+        save_node(grid)
+    return grid
+
+
+def point_to_wgs84(lng: Any, lat: Any, crs: str = geo.CRS_WGS84) -> tuple[float, float]:
+    """Validate and convert an input point; raise InvalidInput with a clear message."""
+    try:
+        return geo.to_wgs84(lng, lat, crs)
+    except geo.GeometryError as exc:
+        raise InvalidInput(
+            _("The location is not valid: longitude -180–180, latitude -90–90."),
+            code="invalid_coordinates",
+            fields={"lng": [str(exc)]},
+        ) from exc
+
+
+def assign_site_grid(site: Site, index: geo.GridIndex | None = None) -> None:
+    """Set ``grid`` and ``outside_grid`` from the site's point (not saved)."""
+    grid_id = (index or grid_index()).locate(site.lng, site.lat)
+    site.grid_id = grid_id
+    site.outside_grid = grid_id is None
+
+
+def save_site(site: Site, *, crs: str = geo.CRS_WGS84, by: Any = None) -> Site:
+    """Convert the point to WGS-84, assign the smallest grid and save.
+
+    A point outside every grid is saved with ``outside_grid`` set, never dropped.
+    """
+    site.lng, site.lat = point_to_wgs84(site.lng, site.lat, crs)
+    assign_site_grid(site)
+    site.save()
+    return site
+
+
+def reassign_site_grids(sites: Sequence[Site] | None = None) -> int:
+    """Recompute the grid of every site (after grids changed); returns rows changed."""
+    queryset = Site.objects.all() if sites is None else sites
+    index = grid_index()
+    rows = (
+        list(queryset.values_list("pk", "lng", "lat", "grid_id"))
+        if sites is None
+        else [(s.pk, s.lng, s.lat, s.grid_id) for s in sites]
+    )
+    located = index.locate_many([r[1] for r in rows], [r[2] for r in rows])
+    changed = [
+        Site(pk=pk, grid_id=new, outside_grid=new is None)
+        for (pk, _lng, _lat, old), new in zip(rows, located, strict=True)
+        if old != new
+    ]
+    Site.objects.bulk_update(changed, ["grid_id", "outside_grid"], batch_size=1000)
+    return len(changed)
