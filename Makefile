@@ -10,6 +10,8 @@ PORT ?= 8000
 -include .env
 export
 
+MSG_IGNORE := --ignore .venv --ignore node_modules --ignore "chuangwei/static/vendor/*" --ignore "*/tests/*" --ignore "tests/*" --ignore bench
+
 .PHONY: help setup venv vendor migrate demo demo-data run test test-fast browser lint typecheck \
         messages bench prod-check lock clean
 
@@ -74,9 +76,8 @@ lint: setup
 	DJANGO_SECRET_KEY=lint $(PY) manage.py spectacular --fail-on-warn --validate --file /dev/null
 
 messages: setup
-	cd chuangwei && ../$(PY) ../manage.py makemessages -l zh_Hans --no-obsolete --ignore "static/vendor/*"
-	cd chuangwei && ../$(PY) ../manage.py makemessages -d djangojs -l zh_Hans --no-obsolete --ignore "static/vendor/*"
-	$(PY) manage.py compilemessages
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete $(MSG_IGNORE)
+	$(PY) manage.py compilemessages --ignore .venv
 
 bench: setup
 	$(PY) bench/run.py $(BENCH_ARGS)
