@@ -33,7 +33,7 @@ class User(AbstractUser):
     display_name = models.CharField(_("name"), max_length=50, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
 
-    objects = ChuangweiUserManager()
+    objects = ChuangweiUserManager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("user")

@@ -11,6 +11,8 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from .forms import TreeChoiceField
 
@@ -30,12 +32,8 @@ class BaseFilterSet(django_filters.FilterSet):
             widget = field.widget
             if isinstance(field, forms.NullBooleanField):
                 widget.choices = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
-            elif isinstance(field, forms.ModelChoiceField):
+            elif hasattr(field, "empty_label"):
                 field.empty_label = _("All")
-            elif isinstance(field, forms.ChoiceField) and field.choices:
-                choices = list(field.choices)
-                if choices and choices[0][0] == "":
-                    field.choices = [("", _("All")), *choices[1:]]
             if hasattr(widget, "input_type") and widget.input_type in ("text", "search"):
                 widget.attrs.setdefault(
                     "placeholder", _("Enter %(label)s") % {"label": field.label}
@@ -52,6 +50,7 @@ class BaseFilterSet(django_filters.FilterSet):
         )
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class SubtreeFilter(django_filters.ModelChoiceFilter):
     """Rows whose unit lies in the chosen unit's subtree (field path in ``field_name``)."""
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
@@ -10,23 +12,22 @@ from django.utils.translation import gettext_lazy as _
 from chuangwei.core.errors import InvalidInput
 from chuangwei.core.models import TreeModel
 
+NodeT = TypeVar("NodeT", bound=TreeModel)
 
-def save_node(node: TreeModel) -> TreeModel:
+
+def save_node(node: NodeT) -> NodeT:
     """Insert or update ``node`` and keep its path, depth and its subtree's paths right.
 
-    Raises InvalidInput when the new parent is the node itself or one of its descendants.
+    Raises InvalidInput (code ``tree_cycle``) when the new parent is the node itself or
+    one of its descendants.
     """
-    model = type(node)
+    manager = type(node)._default_manager
+    parent = node.parent
     with transaction.atomic():
         old_path = ""
         if node.pk:
-            old_path = model.objects.filter(pk=node.pk).values_list("path", flat=True).first() or ""
-            if (
-                node.parent_id
-                and node.parent is not None
-                and old_path
-                and node.parent.path.startswith(old_path)
-            ):
+            old_path = manager.filter(pk=node.pk).values_list("path", flat=True).first() or ""
+            if parent is not None and old_path and parent.path.startswith(old_path):
                 raise InvalidInput(
                     _("A node cannot be moved under itself or its descendants."),
                     code="tree_cycle",
@@ -35,13 +36,13 @@ def save_node(node: TreeModel) -> TreeModel:
         else:
             node.path = ""
             node.save()
-        parent_path = node.parent.path if node.parent_id and node.parent is not None else "/"
+        parent_path = parent.path if parent is not None else "/"
         node.path = f"{parent_path}{node.pk}/"
         node.depth = node.path.count("/") - 2
         node.save()
         if old_path and old_path != node.path:
             # Rewrite descendants' prefixes in one statement.
-            model.objects.filter(path__startswith=old_path).exclude(pk=node.pk).update(
+            manager.filter(path__startswith=old_path).exclude(pk=node.pk).update(
                 path=Concat(Value(node.path), Substr(F("path"), len(old_path) + 1)),
                 depth=F("depth") + (node.depth - old_path.count("/") + 2),
             )

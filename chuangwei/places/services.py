@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.db.models import Count, Max
@@ -65,7 +65,8 @@ def save_grid(grid: Grid, *, by: Any = None) -> Grid:
     Raises InvalidInput for a bad polygon or a parent of the same or a smaller level.
     """
     _apply_geometry(grid, grid.geometry)
-    if grid.parent_id and grid.parent is not None and grid.parent.level >= grid.level:
+    parent = cast("Grid | None", grid.parent)
+    if parent is not None and parent.level >= grid.level:
         raise InvalidInput(
             _("A grid's parent must be a larger grid."),
             code="grid_level",
@@ -108,14 +109,12 @@ def save_site(site: Site, *, crs: str = geo.CRS_WGS84, by: Any = None) -> Site:
 
 def reassign_site_grids(sites: Sequence[Site] | None = None) -> int:
     """Recompute the grid of every site (after grids changed); returns rows changed."""
-    queryset = Site.objects.all() if sites is None else sites
-    index = grid_index()
-    rows = (
-        list(queryset.values_list("pk", "lng", "lat", "grid_id"))
-        if sites is None
-        else [(s.pk, s.lng, s.lat, s.grid_id) for s in sites]
-    )
-    located = index.locate_many([r[1] for r in rows], [r[2] for r in rows])
+    rows: list[tuple[int, float, float, int | None]]
+    if sites is None:
+        rows = list(Site.objects.values_list("pk", "lng", "lat", "grid_id"))
+    else:
+        rows = [(s.pk, s.lng, s.lat, s.grid_id) for s in sites]
+    located = grid_index().locate_many([r[1] for r in rows], [r[2] for r in rows])
     changed = [
         Site(pk=pk, grid_id=new, outside_grid=new is None)
         for (pk, _lng, _lat, old), new in zip(rows, located, strict=True)

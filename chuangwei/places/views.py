@@ -176,7 +176,7 @@ SITE_COLUMNS = [
     Column("code", _("Code"), link=True),
     Column("name", _("Name"), link=True, truncate=24),
     Column("site_type.name", _("Site type")),
-    Column("address", _("Address"), truncate=24),
+    Column("address", _("Address"), truncate=16),
     Column("grid.name", _("Grid")),
     Column("unit.name", _("Responsible unit")),
     Column("supervising_department.name", _("Supervising department")),

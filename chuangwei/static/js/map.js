@@ -38,7 +38,7 @@
   function siteLayer(rows) {
     const group = L.featureGroup();
     rows.forEach(function (r) {
-      const m = L.circleMarker([r[1], r[0]], { radius: 4, color: "#e6a23c", weight: 1, fillOpacity: 0.8 });
+      const m = L.circleMarker([r[1], r[0]], { radius: 2.5, color: "#d97706", weight: 0.5, fillOpacity: 0.7 });
       const link = r[4] ? '<a href="/places/sites/' + r[4] + '/">' + r[2] + "</a>" : r[2];
       m.bindPopup(link + "<br>" + r[3]);
       group.addLayer(m);

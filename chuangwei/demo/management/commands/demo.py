@@ -61,6 +61,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc.message)) from exc
         if summary.already_loaded:
             self.stdout.write(_("The demo city is already loaded; nothing to do."))
+            self._logins(demo_logins())
             return
         self._report(summary)
 
