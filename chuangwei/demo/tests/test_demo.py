@@ -167,7 +167,7 @@ def test_command_builds_then_says_already_loaded() -> None:
     call_command("demo", "--sites", "50", stdout=out)
     second = out.getvalue()
     assert "handler_street" in first
-    assert second.startswith("The demo city is already loaded; nothing to do.")
+    assert second.startswith("演示城市已加载，无需操作。")
     assert "handler_street" in second
 
 
