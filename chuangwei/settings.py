@@ -123,6 +123,7 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 FORMAT_MODULE_PATH = ["chuangwei.formats"]
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
 USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "/static/"
