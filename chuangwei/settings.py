@@ -36,8 +36,10 @@ INSTALLED_APPS = [
     "chuangwei.core",
     "chuangwei.accounts",
     "chuangwei.org",
+    "chuangwei.notifications",
     "chuangwei.places",
     "chuangwei.standards",
+    "chuangwei.problems",
     "chuangwei.dashboards",
     "chuangwei.demo",
 ]
@@ -144,6 +146,16 @@ CHUANGWEI_MAX_UPLOAD_BYTES = env_int("CHUANGWEI_MAX_UPLOAD_BYTES", 20 * 1024 * 1
 CHUANGWEI_MAP_TILES = env_str("CHUANGWEI_MAP_TILES", "none")
 CHUANGWEI_TIANDITU_KEY = env_str("CHUANGWEI_TIANDITU_KEY", "-")
 CHUANGWEI_CITY_NAME = env_str("CHUANGWEI_CITY_NAME", "枣庄市")
+
+# The rectification ledger (problems app).
+CHUANGWEI_WORK_PERIODS = env_str("CHUANGWEI_WORK_PERIODS", "08:30-12:00,13:30-17:30")
+# Overdue spans (hours after the deadline) for the escalation levels 督办, 通报, 约谈.
+CHUANGWEI_ESCALATION_HOURS = env_list("CHUANGWEI_ESCALATION_HOURS", ["24", "72", "168"])
+CHUANGWEI_DUPLICATE_RADIUS_M = env_int("CHUANGWEI_DUPLICATE_RADIUS_M", 50)
+CHUANGWEI_DUPLICATE_DAYS = env_int("CHUANGWEI_DUPLICATE_DAYS", 7)
+CHUANGWEI_RECURRENCE_RADIUS_M = env_int("CHUANGWEI_RECURRENCE_RADIUS_M", 50)
+CHUANGWEI_RECURRENCE_DAYS = env_int("CHUANGWEI_RECURRENCE_DAYS", 30)
+CHUANGWEI_MAX_PHOTO_BYTES = env_int("CHUANGWEI_MAX_PHOTO_BYTES", 10 * 1024 * 1024)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1,0 +1,443 @@
+"""The rectification ledger: problems, their event history, photos and requests."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from chuangwei.core.models import ScopedQuerySet, SharedQuerySet, TimeStampedModel
+from chuangwei.standards.choices import DeadlineUnit, Severity
+
+from .choices import (
+    OPEN_STATUSES,
+    EscalationLevel,
+    PhotoKind,
+    ProblemSource,
+    ProblemStatus,
+    RequestKind,
+    RequestStatus,
+)
+
+
+class ProblemQuerySet(ScopedQuerySet):
+    """Problems are visible to the units they are assigned to (属地 or 条线) and above.
+
+    A handler of a department sees problems dispatched to that department; a handler of a
+    street sees problems of its territory. Reporters always see what they reported.
+    """
+
+    scope_field = "unit"
+
+    def visible_to(self, user):  # type: ignore[no-untyped-def]
+        from chuangwei.core.models import user_scope
+
+        scope = user_scope(user)
+        if scope is None:
+            return self.none()
+        if scope.everything:
+            return self
+        return self.filter(
+            scope.q("unit") | scope.q("department") | Q(reporter=user)
+        )
+
+    def open(self):  # type: ignore[no-untyped-def]
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, now):  # type: ignore[no-untyped-def]
+        return self.filter(status=ProblemStatus.DISPATCHED, due_at__lt=now)
+
+    def with_list_related(self):  # type: ignore[no-untyped-def]
+        return self.select_related("category", "unit", "department", "grid")
+
+
+class Problem(TimeStampedModel):
+    """One problem in the ledger (问题台账): found, routed, fixed, verified and closed.
+
+    ``status`` only moves through ``services`` (guarded updates with one event per
+    transition). The deadline clock runs while dispatched: ``due_at`` is the deadline,
+    ``warn_at`` the moment 80 % of the allowed time is used (the yellow light and the
+    reminder), both shifted on resume after a pause.
+    """
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    tracking_code = models.CharField(_("tracking code"), max_length=16, unique=True)
+    source = models.CharField(_("source"), max_length=24, choices=ProblemSource.choices)
+    category = models.ForeignKey(
+        "standards.ProblemCategory",
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        related_name="problems",
+    )
+    check_item = models.ForeignKey(
+        "standards.StandardClause",
+        verbose_name=_("check item"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="problems",
+    )
+    description = models.TextField(_("description"), blank=True)
+    lng = models.FloatField(_("longitude"))
+    lat = models.FloatField(_("latitude"))
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    grid = models.ForeignKey(
+        "places.Grid",
+        verbose_name=_("grid"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="problems",
+    )
+    site = models.ForeignKey(
+        "places.Site",
+        verbose_name=_("site"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="problems",
+    )
+    unit = models.ForeignKey(
+        "org.OrgUnit",
+        verbose_name=_("responsible unit"),
+        on_delete=models.PROTECT,
+        related_name="problems",
+    )
+    department = models.ForeignKey(
+        "org.OrgUnit",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="department_problems",
+    )
+    work_line = models.ForeignKey(
+        "org.WorkLine",
+        verbose_name=_("work line"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="problems",
+    )
+    severity = models.CharField(
+        _("severity"), max_length=10, choices=Severity.choices, default=Severity.NORMAL
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ProblemStatus.choices, db_index=True
+    )
+    deadline_amount = models.PositiveIntegerField(_("handling time"), null=True, blank=True)
+    deadline_unit = models.CharField(
+        _("handling time unit"), max_length=12, choices=DeadlineUnit.choices, blank=True
+    )
+    reported_at = models.DateTimeField(_("reported at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+    due_at = models.DateTimeField(_("deadline"), null=True, blank=True)
+    warn_at = models.DateTimeField(_("warning time"), null=True, blank=True, editable=False)
+    paused_at = models.DateTimeField(_("paused at"), null=True, blank=True, editable=False)
+    paused_seconds = models.PositiveIntegerField(_("paused for (s)"), default=0, editable=False)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_on_time = models.BooleanField(_("closed on time"), null=True, blank=True)
+    rework_count = models.PositiveSmallIntegerField(_("rework count"), default=0)
+    extension_count = models.PositiveSmallIntegerField(_("extension count"), default=0)
+    escalation_level = models.PositiveSmallIntegerField(
+        _("escalation level"), choices=EscalationLevel.choices, default=EscalationLevel.NONE
+    )
+    # Worker bookkeeping: the next moment the sweeper must look at this row.
+    remind_at = models.DateTimeField(null=True, blank=True, editable=False)
+    overdue_at = models.DateTimeField(null=True, blank=True, editable=False)
+    escalate_at = models.DateTimeField(null=True, blank=True, editable=False)
+    recurrence_of = models.ForeignKey(
+        "self",
+        verbose_name=_("recurrence of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="recurrences",
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+    )
+    points_lost = models.DecimalField(
+        _("points lost"), max_digits=7, decimal_places=2, default=Decimal("0")
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reporter"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reported_problems",
+    )
+    reporter_name = models.CharField(_("reporter name"), max_length=50, blank=True)
+    reporter_phone = models.CharField(_("reporter phone"), max_length=20, blank=True)
+    external_ref = models.CharField(_("external reference"), max_length=64, blank=True)
+    version = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = ProblemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("problem")
+        verbose_name_plural = _("problems")
+        ordering = ["-reported_at", "-id"]
+        indexes = [
+            models.Index(fields=["-reported_at", "-id"], name="problems_reported_desc"),
+            models.Index(fields=["status", "-reported_at"], name="problems_status_reported"),
+            models.Index(fields=["unit", "status"], name="problems_unit_status"),
+            models.Index(fields=["category", "reported_at"], name="problems_category_reported"),
+            models.Index(fields=["source", "reported_at"], name="problems_source_reported"),
+            # Deadline sweep: WHERE status='dispatched' AND remind_at <= now (and overdue/escalate).
+            models.Index(
+                fields=["remind_at"],
+                name="problems_remind_due",
+                condition=Q(remind_at__isnull=False),
+            ),
+            models.Index(
+                fields=["overdue_at"],
+                name="problems_overdue_due",
+                condition=Q(overdue_at__isnull=False),
+            ),
+            models.Index(
+                fields=["escalate_at"],
+                name="problems_escalate_due",
+                condition=Q(escalate_at__isnull=False),
+            ),
+            # Overdue lists: WHERE status='dispatched' AND due_at < now.
+            models.Index(
+                fields=["due_at"],
+                name="problems_open_due",
+                condition=Q(status="dispatched"),
+            ),
+            models.Index(fields=["lng", "lat"], name="problems_point"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class ProblemEvent(models.Model):
+    """One thing that happened to a problem: a transition, a reminder, a comment.
+
+    Audit trail, timeline, SLA and ranking source, and the notification outbox
+    (``processed_at`` is set once its notifications are queued). Never edited.
+    """
+
+    problem = models.ForeignKey(
+        Problem, verbose_name=_("problem"), on_delete=models.CASCADE, related_name="events"
+    )
+    action = models.CharField(_("action"), max_length=24)
+    from_status = models.CharField(_("from status"), max_length=20, blank=True)
+    to_status = models.CharField(_("to status"), max_length=20, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("actor name"), max_length=100, blank=True)
+    unit = models.ForeignKey(
+        "org.OrgUnit",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("time"), db_index=True)
+    note = models.TextField(_("note"), blank=True)
+    payload = models.JSONField(_("details"), default=dict, blank=True)
+    is_public = models.BooleanField(_("shown to the public"), default=False)
+    processed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("problem event")
+        verbose_name_plural = _("problem events")
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["problem", "created_at"], name="problems_event_timeline"),
+            models.Index(fields=["action", "created_at"], name="problems_event_action"),
+            models.Index(
+                fields=["created_at"],
+                name="problems_event_unprocessed",
+                condition=Q(processed_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.problem_id} {self.action}"
+
+
+def photo_upload_to(instance: ProblemPhoto, filename: str) -> str:
+    return f"problems/{instance.problem_id}/{filename}"
+
+
+class ProblemPhoto(models.Model):
+    """Photo evidence: the original is kept; the public copy has no EXIF."""
+
+    problem = models.ForeignKey(
+        Problem, verbose_name=_("problem"), on_delete=models.CASCADE, related_name="photos"
+    )
+    event = models.ForeignKey(
+        ProblemEvent,
+        verbose_name=_("event"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="photos",
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=PhotoKind.choices)
+    original = models.FileField(_("original"), upload_to=photo_upload_to, max_length=255)
+    thumbnail = models.FileField(_("thumbnail"), upload_to=photo_upload_to, max_length=255)
+    public_copy = models.FileField(_("public copy"), upload_to=photo_upload_to, max_length=255)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    phash = models.CharField(_("perceptual hash"), max_length=16, db_index=True, blank=True)
+    taken_at = models.DateTimeField(_("taken at (EXIF)"), null=True, blank=True)
+    exif_lng = models.FloatField(_("EXIF longitude"), null=True, blank=True)
+    exif_lat = models.FloatField(_("EXIF latitude"), null=True, blank=True)
+    client_lng = models.FloatField(_("device longitude"), null=True, blank=True)
+    client_lat = models.FloatField(_("device latitude"), null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("uploaded at"))
+
+    class Meta:
+        verbose_name = _("problem photo")
+        verbose_name_plural = _("problem photos")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.problem_id} {self.kind}"
+
+
+class ProblemRequestQuerySet(ScopedQuerySet):
+    scope_field = "problem__unit"
+
+
+class ProblemRequest(TimeStampedModel):
+    """A handler's request for more time (延期) or to park the problem (挂账)."""
+
+    problem = models.ForeignKey(
+        Problem, verbose_name=_("problem"), on_delete=models.CASCADE, related_name="requests"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=RequestKind.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING
+    )
+    reason = models.TextField(_("reason"))
+    requested_due_at = models.DateTimeField(_("requested deadline"), null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    objects = ProblemRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("problem request")
+        verbose_name_plural = _("problem requests")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["problem", "kind"],
+                condition=Q(status="pending"),
+                name="problems_request_one_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.problem_id} {self.kind}"
+
+
+class CalendarDay(TimeStampedModel):
+    """An exception to the weekly pattern: a holiday, or a weekend day that is worked (调休)."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_workday = models.BooleanField(_("working day"))
+    name = models.CharField(_("name"), max_length=50, blank=True)
+
+    objects = SharedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}"
+
+
+class DeadlineRule(TimeStampedModel):
+    """Handling time for a category at a severity, overriding the category's default."""
+
+    category = models.ForeignKey(
+        "standards.ProblemCategory",
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="deadline_rules",
+        help_text=_("Empty: every category."),
+    )
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
+    amount = models.PositiveIntegerField(_("handling time"))
+    unit = models.CharField(_("handling time unit"), max_length=12, choices=DeadlineUnit.choices)
+
+    objects = SharedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("deadline rule")
+        verbose_name_plural = _("deadline rules")
+        ordering = ["category", "severity"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "severity"], name="problems_deadlinerule_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category or '*'} {self.severity}"
