@@ -67,10 +67,92 @@ def bench_site_import(opts: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def bench_ledger_data(opts: dict[str, Any]) -> dict[str, Any]:
+    """Bulk-generate N problems with their events (the data the next benchmarks use)."""
+    from bench.ledger import generate
+
+    data = generate(opts["n"])
+    return {"figure": data["seconds"], "unit": "s", "target": "minutes for 1M (issue 8)",
+            "met": data["seconds"] < 30 * 60,
+            "detail": f"{data['problems']:,} problems, {data['events']:,} events"}
+
+
+def _http_bench(opts: dict[str, Any], kind: str, paths: list[str]) -> dict[str, Any]:
+    from bench.http_load import gunicorn, load, login_headers
+
+    with gunicorn(opts["database_url"], workers=opts["workers"]) as host:
+        headers = login_headers(host)[kind]
+        load(host, paths, headers, clients=2, requests_per_client=5)  # warm up
+        r = load(host, paths, headers, clients=8, requests_per_client=opts["requests"])
+    return {"figure": r["p95_ms"], "unit": "ms p95", "target": "p95 < 100 ms at 1M",
+            "met": r["p95_ms"] < 100 and r["error_count"] == 0,
+            "detail": f"p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms, {r['rps']} req/s, 8 clients, "
+                      f"{opts['workers']} workers, {r['requests']} requests, errors {r['error_count']}"}
+
+
+def _some_category() -> int:
+    from chuangwei.problems.models import Problem
+
+    return Problem.objects.values_list("category_id", flat=True).first() or 0
+
+
+def bench_ledger_list_page(opts: dict[str, Any]) -> dict[str, Any]:
+    cat = _some_category()
+    paths = ["/problems/", "/problems/?status=dispatched", f"/problems/?category={cat}",
+             "/problems/?page=5", "/problems/?q=WT-2026"]
+    return _http_bench(opts, "page", paths)
+
+
+def bench_ledger_api_list(opts: dict[str, Any]) -> dict[str, Any]:
+    cat = _some_category()
+    paths = ["/api/v1/problems/", "/api/v1/problems/?status=dispatched",
+             f"/api/v1/problems/?category={cat}", "/api/v1/problems/?page=5&page_size=50"]
+    return _http_bench(opts, "api", paths)
+
+
+def bench_deadline_sweep(opts: dict[str, Any]) -> dict[str, Any]:
+    """One sweep over all open problems (warn, overdue, escalate passes)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from chuangwei.problems.models import Problem
+    from chuangwei.problems.sweeper import sweep
+
+    open_rows = Problem.objects.filter(status="dispatched").count()
+    started = time.perf_counter()
+    result = sweep(datetime(2026, 11, 1, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
+    seconds = round(time.perf_counter() - started, 2)
+    return {"figure": seconds, "unit": "s", "target": "< 5 s over all open problems",
+            "met": seconds < 5, "detail": f"{open_rows:,} dispatched rows; {result}"}
+
+
+def bench_ledger_export(opts: dict[str, Any]) -> dict[str, Any]:
+    """Streaming Excel export of every problem in a separate process; peak memory."""
+    code = (
+        "import os, resource, time, django, sys; sys.path.insert(0, os.getcwd());"
+        "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'chuangwei.settings'); django.setup();"
+        "from chuangwei.problems.exports import export_ledger; from chuangwei.problems.models import Problem;"
+        "t = time.perf_counter(); f = export_ledger(Problem.objects.all());"
+        "size = f.seek(0, 2); f.close();"
+        "print(round(time.perf_counter() - t, 1), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, size)"
+    )
+    env = {**os.environ, "DATABASE_URL": opts["database_url"]}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                         cwd=ROOT, check=True).stdout.split()
+    seconds, peak_mb, size = float(out[0]), int(out[1]), int(out[2])
+    return {"figure": peak_mb, "unit": "MB peak", "target": "< 300 MB while exporting 1M rows",
+            "met": peak_mb < 300, "detail": f"{seconds} s, file {size / 1e6:.0f} MB"}
+
+
 BENCHES: dict[str, tuple[str, Bench, bool]] = {
     # name: (title, function, needs a database)
     "grid_assignment": ("Grid assignment (STRtree)", bench_grid_assignment, False),
     "site_import": ("Site import from Excel", bench_site_import, True),
+    "ledger_data": ("Ledger data generation", bench_ledger_data, True),
+    "ledger_list_page": ("Problem list page", bench_ledger_list_page, True),
+    "ledger_api_list": ("/api/v1/problems/ list", bench_ledger_api_list, True),
+    "deadline_sweep": ("Deadline sweep", bench_deadline_sweep, True),
+    "ledger_export": ("Ledger Excel export (streaming)", bench_ledger_export, True),
 }
 
 
@@ -121,12 +203,17 @@ def run_database_benches(kind: str, names: list[str], opts: dict[str, Any]) -> d
 
 
 def child(kind: str, names: list[str], opts: dict[str, Any]) -> None:
-    setup_django(prepare_database(kind))
+    opts["database_url"] = prepare_database(kind)
+    setup_django(opts["database_url"])
     results = {}
     for name in names:
         started = time.perf_counter()
-        results[name] = BENCHES[name][1](opts)
+        try:
+            results[name] = BENCHES[name][1](opts)
+        except Exception as exc:  # noqa: BLE001 - one failing benchmark must not hide the others
+            results[name] = {"error": [f"{type(exc).__name__}: {exc}"[:300]]}
         results[name]["wall_s"] = round(time.perf_counter() - started, 2)
+        print(name, results[name], file=sys.stderr, flush=True)
     print(json.dumps(results, ensure_ascii=False))
 
 
@@ -186,9 +273,13 @@ def main() -> None:
         "--site-rows", type=int, default=int(os.environ.get("BENCH_SITE_ROWS", 100_000))
     )
     parser.add_argument("--databases", default=os.environ.get("BENCH_DATABASES", "sqlite,postgres"))
+    parser.add_argument("--n", type=int, default=int(os.environ.get("BENCH_N", 1_000_000)))
+    parser.add_argument("--requests", type=int, default=int(os.environ.get("BENCH_REQUESTS", 50)))
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", 4)))
     args = parser.parse_args()
     names = [n for n in (args.only.split(",") if args.only else BENCHES) if n]
-    opts = {"points": args.points, "site_rows": args.site_rows}
+    opts = {"points": args.points, "site_rows": args.site_rows, "n": args.n,
+            "requests": args.requests, "workers": args.workers}
     if args.child:
         child(args.child, names, opts)
         return
@@ -197,7 +288,7 @@ def main() -> None:
         "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         "commit": commit(),
-        "n": int(os.environ.get("BENCH_N", 1_000_000)),
+        "n": args.n,
         "benches": {},
     }
     db_names = [n for n in names if BENCHES[n][2]]

@@ -5,13 +5,17 @@ from rest_framework.routers import DefaultRouter
 
 from chuangwei.accounts.api import views as accounts
 from chuangwei.accounts.api.token import ObtainTokenView
+from chuangwei.notifications.api import views as notifications
 from chuangwei.org.api import views as org
 from chuangwei.places.api import views as places
+from chuangwei.problems.api import views as problems
 from chuangwei.standards.api import views as standards
 
 router = DefaultRouter()
 router.register("users", accounts.UserViewSet)
 router.register("memberships", accounts.MembershipViewSet)
+router.register("notifications", notifications.NotificationViewSet)
+router.register("outbox-messages", notifications.OutboxMessageViewSet)
 router.register("org-units", org.OrgUnitViewSet)
 router.register("work-lines", org.WorkLineViewSet)
 router.register("people", org.PersonViewSet)
@@ -26,6 +30,10 @@ router.register("standard-clauses", standards.StandardClauseViewSet)
 router.register("indicators", standards.IndicatorViewSet)
 router.register("indicator-values", standards.IndicatorValueViewSet)
 router.register("problem-categories", standards.ProblemCategoryViewSet)
+router.register("problems", problems.ProblemViewSet)
+router.register("problem-events", problems.ProblemEventViewSet)
+router.register("calendar-days", problems.CalendarDayViewSet)
+router.register("deadline-rules", problems.DeadlineRuleViewSet)
 
 urlpatterns = [
     path("", include(router.urls)),

@@ -73,6 +73,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "chuangwei.core.context_processors.navigation",
+                "chuangwei.notifications.context_processors.unread",
             ],
         },
     },
@@ -146,6 +147,21 @@ CHUANGWEI_MAX_UPLOAD_BYTES = env_int("CHUANGWEI_MAX_UPLOAD_BYTES", 20 * 1024 * 1
 CHUANGWEI_MAP_TILES = env_str("CHUANGWEI_MAP_TILES", "none")
 CHUANGWEI_TIANDITU_KEY = env_str("CHUANGWEI_TIANDITU_KEY", "-")
 CHUANGWEI_CITY_NAME = env_str("CHUANGWEI_CITY_NAME", "枣庄市")
+
+# Notifications: e-mail goes to the log unless CHUANGWEI_EMAIL_SENDER=smtp.
+CHUANGWEI_NOTIFICATION_SENDERS = {
+    "email": "chuangwei.notifications.senders.EmailSender"
+    if env_str("CHUANGWEI_EMAIL_SENDER", "log") == "smtp"
+    else "chuangwei.notifications.senders.LogSender",
+}
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "chuangwei@localhost")
+# A dead mail server must not hang the notification worker.
+EMAIL_TIMEOUT = 10
 
 # The rectification ledger (problems app).
 CHUANGWEI_WORK_PERIODS = env_str("CHUANGWEI_WORK_PERIODS", "08:30-12:00,13:30-17:30")

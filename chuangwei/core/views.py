@@ -155,6 +155,7 @@ class ObjectListView(ScopedViewMixin, TemplateView):
             export_url=f"?{export_query.urlencode()}",
             page_sizes=PAGE_SIZES,
             page_size=self.page_size(),
+            table_template=self.table_template,
         )
         return context
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,11 +16,27 @@ from chuangwei.standards.choices import DeadlineUnit
 from .models import CalendarDay, DeadlineRule
 
 WARN_SHARE = 0.8  # yellow light and reminder at 80 % of the allowed time (DESIGN.md §3.4)
-_cache: dict[str, Any] = {"key": None, "calendar": None}
+# Edits to calendar days reach every process within this many seconds; within a process a
+# save through the admin pages clears the cache at once (``forget_calendar``).
+CALENDAR_TTL_S = 30
+_cache: dict[str, Any] = {"key": None, "calendar": None, "checked": 0.0}
+
+
+def forget_calendar() -> None:
+    _cache["checked"] = 0.0
 
 
 def calendar() -> workcal.WorkCalendar:
-    """The working calendar from settings (periods) and CalendarDay rows, cached until edited."""
+    """The working calendar from settings (periods) and CalendarDay rows.
+
+    Cached per process; the cheap change check runs at most every CALENDAR_TTL_S seconds,
+    so list pages that colour every row do not query per row.
+    """
+    now = time.monotonic()
+    if _cache["calendar"] is not None and now - _cache["checked"] < CALENDAR_TTL_S:
+        cached: workcal.WorkCalendar = _cache["calendar"]
+        return cached
+    _cache["checked"] = now
     agg = CalendarDay.objects.aggregate(n=Count("id"), last=Max("updated_at"))
     key = (agg["n"], agg["last"], settings.CHUANGWEI_WORK_PERIODS)
     if _cache["key"] != key:

@@ -1,0 +1,143 @@
+"""Ledger benchmarks: bulk data generator and measurements at up to 1,000,000 problems.
+
+``generate(n)`` builds the demo city (org tree, grids, sites, categories, logins) and then
+N problems spread over two years with their events, by bulk inserts: realistic mixes of
+categories, sources and states (most closed, some overdue, reworked, paused, recurring).
+Photos are references, not files (the photo pipeline is measured separately).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+SH = ZoneInfo("Asia/Shanghai")
+STATUS_MIX = [  # status, share
+    ("closed", 0.80), ("dispatched", 0.07), ("submitted", 0.03), ("paused", 0.01),
+    ("reported", 0.02), ("accepted", 0.01), ("verifying_report", 0.01), ("voided", 0.04),
+    ("merged", 0.01),
+]
+SOURCE_MIX = [("grid_patrol", 0.55), ("citizen", 0.15), ("city_supervision", 0.10),
+              ("mock_covert", 0.06), ("department_check", 0.05), ("hotline", 0.05),
+              ("supervisor", 0.02), ("provincial_covert", 0.015), ("national_covert", 0.005)]
+
+
+def _pick(rng: random.Random, mix: list[tuple[str, float]]) -> str:
+    x = rng.random()
+    for value, share in mix:
+        x -= share
+        if x <= 0:
+            return value
+    return mix[-1][0]
+
+
+def ensure_city(stdout: Any = None) -> None:
+    from chuangwei.demo.generator import build_demo_city, demo_loaded
+
+    if not demo_loaded():
+        import inspect
+
+        kwargs: dict[str, Any] = {"sites": 3200}
+        if "problems" in inspect.signature(build_demo_city).parameters:
+            kwargs["problems"] = False
+        build_demo_city(**kwargs)
+
+
+def generate(n: int, *, seed: int = 7, now: datetime | None = None, batch: int = 10_000) -> dict[str, Any]:
+    """Insert ``n`` problems and their events in bulk; returns counts and seconds."""
+    from django.db import connection, transaction
+
+    from chuangwei.accounts.models import User
+    from chuangwei.places.models import Grid
+    from chuangwei.problems.models import Problem, ProblemEvent
+    from chuangwei.standards.models import ProblemCategory
+
+    ensure_city()
+    started = time.perf_counter()
+    rng = random.Random(seed)
+    now = now or datetime(2026, 11, 1, 12, 0, tzinfo=SH)
+    span = timedelta(days=730)
+    grids = list(Grid.objects.filter(level=3).values_list(
+        "pk", "unit_id", "bbox_min_lng", "bbox_min_lat", "bbox_max_lng", "bbox_max_lat"))
+    categories = list(ProblemCategory.objects.filter(children__isnull=True, deadline_amount__isnull=False)
+                      .values_list("pk", "default_department_id", "default_work_line_id",
+                                   "default_work_line__lead_department_id"))
+    # A few categories dominate, as in real ledgers.
+    weights = [8 if i < 6 else 1 for i in range(len(categories))]
+    actor = User.objects.filter(username="office").values_list("pk", flat=True).first()
+    start_pk = (Problem.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    made = events = 0
+    while made < n:
+        size = min(batch, n - made)
+        problems: list[Problem] = []
+        event_rows: list[tuple[int, str, str, str, datetime]] = []
+        for i in range(size):
+            pk = start_pk + made + i
+            grid = rng.choice(grids)
+            cat = rng.choices(categories, weights)[0]
+            reported = now - span * rng.random() ** 1.3
+            status = _pick(rng, STATUS_MIX)
+            lng = grid[2] + (grid[4] - grid[2]) * rng.random()
+            lat = grid[3] + (grid[5] - grid[3]) * rng.random()
+            dispatched = reported + timedelta(hours=rng.uniform(0.2, 6))
+            due = dispatched + timedelta(hours=rng.choice([4, 8, 24, 48, 72]))
+            late = rng.random() < 0.12
+            submitted = due + timedelta(hours=rng.uniform(1, 48)) if late else dispatched + (due - dispatched) * rng.uniform(0.2, 0.95)
+            closed = submitted + timedelta(hours=rng.uniform(1, 24))
+            p = Problem(
+                pk=pk, code=f"WT-{reported.year}-{pk:07d}", tracking_code=f"B{pk:09d}",
+                source=_pick(rng, SOURCE_MIX), category_id=cat[0], lng=lng, lat=lat,
+                address="", grid_id=grid[0], unit_id=grid[1], department_id=cat[1] or cat[3],
+                work_line_id=cat[2], severity="normal", status=status, reported_at=reported,
+                created_at=reported, updated_at=reported, description="批量生成的问题",
+                rework_count=1 if rng.random() < 0.06 else 0,
+            )
+            trail = [("report", "", status if status in ("reported", "verifying_report") else "reported", reported)]
+            if status not in ("reported", "verifying_report", "voided", "merged", "accepted"):
+                p.accepted_at, p.dispatched_at, p.due_at = reported, dispatched, due
+                p.warn_at = dispatched + (due - dispatched) * 0.8
+                p.deadline_amount, p.deadline_unit = 4, "work_hours"
+                trail.append(("dispatch", "reported", "dispatched", dispatched))
+                if status == "dispatched":
+                    if due > now:
+                        p.remind_at = p.warn_at if p.warn_at > now else None
+                        p.overdue_at = due
+                    else:
+                        p.escalate_at = due + timedelta(hours=24)
+                if status == "paused":
+                    p.paused_at = dispatched + timedelta(hours=1)
+                    trail.append(("approve_pause", "dispatched", "paused", p.paused_at))
+                if status in ("submitted", "closed"):
+                    p.submitted_at, p.submitted_by_id = submitted, actor
+                    trail.append(("submit", "dispatched", "submitted", submitted))
+                if status == "closed":
+                    p.closed_at, p.closed_on_time = closed, submitted <= due
+                    trail.append(("verify_pass", "submitted", "closed", closed))
+            elif status == "accepted":
+                p.accepted_at = reported + timedelta(hours=1)
+                trail.append(("accept", "reported", "accepted", p.accepted_at))
+            elif status in ("voided", "merged"):
+                trail.append(("void" if status == "voided" else "merge", "reported", status,
+                              reported + timedelta(hours=2)))
+            problems.append(p)
+            event_rows.extend((pk, *t) for t in trail)
+        with transaction.atomic():
+            Problem.objects.bulk_create(problems, batch_size=2000)
+            ProblemEvent.objects.bulk_create(
+                [ProblemEvent(problem_id=pk, action=a, from_status=f, to_status=t, created_at=at,
+                              actor_id=actor, processed_at=at) for pk, a, f, t, at in event_rows],
+                batch_size=5000,
+            )
+        made += size
+        events += len(event_rows)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+            cursor.execute("SELECT setval(pg_get_serial_sequence('problems_problem','id'), (SELECT max(id) FROM problems_problem))")
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return {"problems": made, "events": events, "seconds": round(time.perf_counter() - started, 1)}
