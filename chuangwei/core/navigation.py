@@ -24,6 +24,19 @@ class MenuItem:
 def _menu() -> list[MenuItem]:
     return [
         MenuItem(_("Home"), "dashboards:home", "bi-house"),
+        MenuItem(_("My notifications"), "notifications:notification_list", "bi-bell"),
+        MenuItem(
+            _("Problem ledger"),
+            icon="bi-clipboard-check",
+            children=[
+                MenuItem(_("All problems"), "problems:problem_list"),
+                MenuItem(_("My tasks"), "problems:mine"),
+                MenuItem(_("Overdue problems"), "problems:problem_overdue"),
+                MenuItem(_("Report a problem (mobile)"), "problems:report"),
+                MenuItem(_("Calendar days"), "problems:calendarday_list", config_only=True),
+                MenuItem(_("Deadline rules"), "problems:deadlinerule_list", config_only=True),
+            ],
+        ),
         MenuItem(
             _("Organisation"),
             icon="bi-diagram-3",
@@ -63,30 +76,42 @@ def _menu() -> list[MenuItem]:
             config_only=True,
             children=[
                 MenuItem(_("Users"), "accounts:user_list", config_only=True),
+                MenuItem(_("Message outbox"), "notifications:outbox_list", config_only=True),
                 MenuItem(_("API documentation"), "api_docs"),
             ],
         ),
     ]
 
 
-def _resolve(item: MenuItem, request: HttpRequest, manages_config: bool) -> MenuItem | None:
+def _resolve(item: MenuItem, manages_config: bool) -> MenuItem | None:
     if item.config_only and not manages_config:
         return None
     if item.children:
-        item.children = [
-            c for c in (_resolve(c, request, manages_config) for c in item.children) if c
-        ]
-        item.active = any(c.active for c in item.children)
+        item.children = [c for c in (_resolve(c, manages_config) for c in item.children) if c]
         return item if item.children else None
     try:
         item.url = reverse(item.url_name)
     except NoReverseMatch:
         return None
-    path = request.path
-    item.active = path == item.url or (item.url != "/" and path.startswith(item.url))
     return item
+
+
+def _mark_active(menu: list[MenuItem], path: str) -> None:
+    """Only the leaf whose URL is the longest prefix of the path is active (so /problems/5/
+    marks 全部问题, while /problems/mine/ marks 我的待办)."""
+    leaves = [(leaf, group) for group in menu for leaf in (group.children or [group])]
+    matches = [
+        (len(leaf.url), leaf, group)
+        for leaf, group in leaves
+        if path == leaf.url or (leaf.url != "/" and path.startswith(leaf.url))
+    ]
+    if matches:
+        _length, leaf, group = max(matches, key=lambda m: m[0])
+        leaf.active = group.active = True
 
 
 def build_menu(request: HttpRequest) -> list[MenuItem]:
     manages_config = request.user.scope.manages_config  # type: ignore[union-attr]
-    return [m for m in (_resolve(i, request, manages_config) for i in _menu()) if m]
+    menu = [m for m in (_resolve(i, manages_config) for i in _menu()) if m]
+    _mark_active(menu, request.path)
+    return menu

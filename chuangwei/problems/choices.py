@@ -89,7 +89,9 @@ class ProblemSource(models.TextChoices):
 
 
 # Sources whose reports a grid worker confirms on site (核实) before acceptance.
-CONFIRMED_SOURCES = frozenset({ProblemSource.CITIZEN, ProblemSource.SUPERVISOR, ProblemSource.OPEN311})
+CONFIRMED_SOURCES = frozenset(
+    {ProblemSource.CITIZEN, ProblemSource.SUPERVISOR, ProblemSource.OPEN311}
+)
 
 
 class PhotoKind(models.TextChoices):

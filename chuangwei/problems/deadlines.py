@@ -88,7 +88,9 @@ def compute_deadline(category: Any, severity: str, start: datetime) -> Deadline:
     return Deadline(amount, unit, due, warn_time(start, due, unit))
 
 
-def resumed_deadline(paused_at: datetime, resumed_at: datetime, due: datetime, unit: str) -> datetime:
+def resumed_deadline(
+    paused_at: datetime, resumed_at: datetime, due: datetime, unit: str
+) -> datetime:
     return workcal.resume_deadline(calendar(), paused_at, resumed_at, due, unit)
 
 

@@ -40,9 +40,7 @@ class ProblemQuerySet(ScopedQuerySet):
             return self.none()
         if scope.everything:
             return self
-        return self.filter(
-            scope.q("unit") | scope.q("department") | Q(reporter=user)
-        )
+        return self.filter(scope.q("unit") | scope.q("department") | Q(reporter=user))
 
     def open(self):  # type: ignore[no-untyped-def]
         return self.filter(status__in=OPEN_STATUSES)

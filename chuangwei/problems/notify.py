@@ -39,8 +39,13 @@ AUDIENCE: dict[str, tuple[str, ...]] = {
     A.REJECT_PAUSE: ("handlers",),
     A.VERIFY_PASS: ("handlers", "reporter"),
 }
-LEVEL = {A.OVERDUE: "danger", A.ESCALATE: "danger", A.VERIFY_FAIL: "warning", A.WARN: "warning",
-         A.REMIND: "warning"}
+LEVEL = {
+    A.OVERDUE: "danger",
+    A.ESCALATE: "danger",
+    A.VERIFY_FAIL: "warning",
+    A.WARN: "warning",
+    A.REMIND: "warning",
+}
 
 
 def _handlers(problem: Any) -> set[User]:
@@ -49,8 +54,11 @@ def _handlers(problem: Any) -> set[User]:
     for unit in units:
         # Handlers whose membership unit is this unit or one of its ancestors.
         ids = [int(p) for p in unit.path.strip("/").split("/") if p]
-        users |= set(User.objects.filter(memberships__role=Role.HANDLER, memberships__unit_id__in=ids,
-                                         is_active=True).distinct())
+        users |= set(
+            User.objects.filter(
+                memberships__role=Role.HANDLER, memberships__unit_id__in=ids, is_active=True
+            ).distinct()
+        )
     return users
 
 
@@ -95,9 +103,12 @@ def notify_event(event_pk: int) -> None:
         if not claimed:
             return
         event = ProblemEvent.objects.select_related(
-            "problem__unit__head__user", "problem__unit__liaison__user",
-            "problem__department__head__user", "problem__department__liaison__user",
-            "problem__category", "problem__reporter",
+            "problem__unit__head__user",
+            "problem__unit__liaison__user",
+            "problem__department__head__user",
+            "problem__department__liaison__user",
+            "problem__category",
+            "problem__reporter",
         ).get(pk=event_pk)
         users = recipients(event)
         if not users:
@@ -105,7 +116,10 @@ def notify_event(event_pk: int) -> None:
         problem = event.problem
         label = dict(A.choices).get(event.action, event.action)
         title = _("%(code)s %(action)s: %(category)s") % {
-            "code": problem.code, "action": label, "category": problem.category.name}
+            "code": problem.code,
+            "action": label,
+            "category": problem.category.name,
+        }
         channels = ("inapp", "sms") if event.action in (A.OVERDUE, A.ESCALATE) else ("inapp",)
         notify(
             users,

@@ -38,6 +38,7 @@ from .choices import (
     RequestStatus,
 )
 from .models import Problem, ProblemEvent, ProblemRequest
+from .permissions import covers_problem
 from .selectors import find_recurrence_of
 
 TRACKING_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -78,13 +79,7 @@ def _roles(by: Any) -> tuple[set[str], bool]:
 
 def _is_unit_member(by: Any, problem: Problem) -> bool:
     """The actor handles the problem's responsible unit or its department (or above it)."""
-    scope = by.scope
-    if scope.everything:
-        return True
-    paths = [problem.unit.path]
-    if problem.department_id:
-        paths.append(problem.department.path)  # type: ignore[union-attr]
-    return any(scope.covers_path(p) for p in paths)
+    return by is not None and covers_problem(by, problem)
 
 
 def _record(
@@ -247,6 +242,9 @@ def report_problem(
         roles, superuser = _roles(by)
         if not (superuser or roles & set(workflow.FIELD_REPORTERS)):
             raise workflow.ActionForbidden()
+        if not superuser and roles <= {Role.SUPERVISOR}:
+            # Volunteer supervisors' reports are always confirmed on site (核实) first.
+            source = ProblemSource.SUPERVISOR
     category = _check_category(category)
     if lng in (None, "") or lat in (None, ""):
         raise InvalidInput(
@@ -300,14 +298,24 @@ def report_problem(
         )
         for upload in uploads:
             photos.store_photo(
-                problem, upload.file, kind=upload.kind, by=by, event=event, now=now,
-                client_lng=upload.client_lng, client_lat=upload.client_lat,
+                problem,
+                upload.file,
+                kind=upload.kind,
+                by=by,
+                event=event,
+                now=now,
+                client_lng=upload.client_lng,
+                client_lat=upload.client_lat,
             )
     return problem
 
 
 def attach_photos(
-    problem: Problem, uploads: Sequence[Upload], *, by: Any, event: ProblemEvent | None = None,
+    problem: Problem,
+    uploads: Sequence[Upload],
+    *,
+    by: Any,
+    event: ProblemEvent | None = None,
     now: datetime | None = None,
 ) -> None:
     """Validate then store photos for an action that needs them (within its transaction)."""
@@ -315,27 +323,40 @@ def attach_photos(
         photos.validate_upload(upload.file)
     for upload in uploads:
         photos.store_photo(
-            problem, upload.file, kind=upload.kind, by=by, event=event, now=_now(now),
-            client_lng=upload.client_lng, client_lat=upload.client_lat,
+            problem,
+            upload.file,
+            kind=upload.kind,
+            by=by,
+            event=event,
+            now=_now(now),
+            client_lng=upload.client_lng,
+            client_lat=upload.client_lat,
         )
 
 
 # Triage -------------------------------------------------------------------------------
 
 
-def confirm_report(problem: Problem, *, by: Any, note: str = "", now: datetime | None = None) -> ProblemEvent:
+def confirm_report(
+    problem: Problem, *, by: Any, note: str = "", now: datetime | None = None
+) -> ProblemEvent:
     """A grid worker confirmed on site that a citizen/supervisor report is real (核实)."""
     return _transition(problem, ProblemAction.CONFIRM_REPORT, by=by, now=_now(now), note=note)
 
 
-def accept_problem(problem: Problem, *, by: Any, note: str = "", now: datetime | None = None) -> ProblemEvent:
+def accept_problem(
+    problem: Problem, *, by: Any, note: str = "", now: datetime | None = None
+) -> ProblemEvent:
     """The office registers the problem (立案)."""
     now = _now(now)
-    return _transition(problem, ProblemAction.ACCEPT, by=by, now=now, note=note,
-                       changes={"accepted_at": now})
+    return _transition(
+        problem, ProblemAction.ACCEPT, by=by, now=now, note=note, changes={"accepted_at": now}
+    )
 
 
-def void_problem(problem: Problem, *, by: Any, note: str, now: datetime | None = None) -> ProblemEvent:
+def void_problem(
+    problem: Problem, *, by: Any, note: str, now: datetime | None = None
+) -> ProblemEvent:
     """Invalid report (作废), with the reason in ``note``."""
     return _transition(problem, ProblemAction.VOID, by=by, now=_now(now), note=note)
 
@@ -351,7 +372,11 @@ def merge_problem(
             fields={"merged_into": [_("Choose another open problem.")]},
         )
     return _transition(
-        problem, ProblemAction.MERGE, by=by, now=_now(now), note=note,
+        problem,
+        ProblemAction.MERGE,
+        by=by,
+        now=_now(now),
+        note=note,
         given={"merged_into": into},
         changes={"merged_into": into},
         payload={"merged_into": into.code if into else None},
@@ -391,9 +416,18 @@ def dispatch_problem(
     deadline = deadlines.compute_deadline(problem.category, problem.severity, now)
     due = due_at or deadline.due_at
     if due is not None and due <= now:
-        raise InvalidInput(_("The deadline must be in the future."), code="bad_deadline",
-                           fields={"due_at": [_("The deadline must be in the future.")]})
-    warn = deadline.warn_at if due_at is None else deadlines.warn_time(now, due, deadline.unit) if due else None
+        raise InvalidInput(
+            _("The deadline must be in the future."),
+            code="bad_deadline",
+            fields={"due_at": [_("The deadline must be in the future.")]},
+        )
+    warn = (
+        deadline.warn_at
+        if due_at is None
+        else deadlines.warn_time(now, due, deadline.unit)
+        if due
+        else None
+    )
     changes = {
         "unit": unit,
         "department": department,
@@ -404,121 +438,216 @@ def dispatch_problem(
         **_clock_fields(due, warn, now),
     }
     return _transition(
-        problem, ProblemAction.DISPATCH, by=by, now=now, note=note, given={"unit": unit},
+        problem,
+        ProblemAction.DISPATCH,
+        by=by,
+        now=now,
+        note=note,
+        given={"unit": unit},
         changes=changes,
-        payload={"unit": unit.name, "department": department.name if department else None,
-                 "due_at": due.isoformat() if due else None},
+        payload={
+            "unit": unit.name,
+            "department": department.name if department else None,
+            "due_at": due.isoformat() if due else None,
+        },
     )
 
 
-def return_problem(problem: Problem, *, by: Any, note: str, now: datetime | None = None) -> ProblemEvent:
+def return_problem(
+    problem: Problem, *, by: Any, note: str, now: datetime | None = None
+) -> ProblemEvent:
     """The unit says it was dispatched to the wrong place (回退); back to the office."""
     now = _now(now)
-    return _transition(problem, ProblemAction.RETURN, by=by, now=now, note=note,
-                       changes={**_clock_fields(None, None, now), "overdue_at": None})
+    return _transition(
+        problem,
+        ProblemAction.RETURN,
+        by=by,
+        now=now,
+        note=note,
+        changes={**_clock_fields(None, None, now), "overdue_at": None},
+    )
 
 
 # Requests: extension (延期) and pause (挂账) ---------------------------------------------
 
 
 def request_extension(
-    problem: Problem, *, by: Any, requested_due_at: datetime | None, note: str,
+    problem: Problem,
+    *,
+    by: Any,
+    requested_due_at: datetime | None,
+    note: str,
     now: datetime | None = None,
 ) -> ProblemRequest:
     now = _now(now)
     if requested_due_at is not None and problem.due_at and requested_due_at <= problem.due_at:
-        raise InvalidInput(_("The requested deadline must be later than the current one."),
-                           code="bad_deadline",
-                           fields={"requested_due_at": [_("Choose a later date.")]})
-    return _request(problem, RequestKind.EXTENSION, ProblemAction.REQUEST_EXTENSION, by=by,
-                    note=note, now=now, requested_due_at=requested_due_at)
+        raise InvalidInput(
+            _("The requested deadline must be later than the current one."),
+            code="bad_deadline",
+            fields={"requested_due_at": [_("Choose a later date.")]},
+        )
+    return _request(
+        problem,
+        RequestKind.EXTENSION,
+        ProblemAction.REQUEST_EXTENSION,
+        by=by,
+        note=note,
+        now=now,
+        requested_due_at=requested_due_at,
+    )
 
 
-def request_pause(problem: Problem, *, by: Any, note: str, now: datetime | None = None) -> ProblemRequest:
-    return _request(problem, RequestKind.PAUSE, ProblemAction.REQUEST_PAUSE, by=by, note=note,
-                    now=_now(now))
+def request_pause(
+    problem: Problem, *, by: Any, note: str, now: datetime | None = None
+) -> ProblemRequest:
+    return _request(
+        problem, RequestKind.PAUSE, ProblemAction.REQUEST_PAUSE, by=by, note=note, now=_now(now)
+    )
 
 
-def _request(problem: Problem, kind: str, action: str, *, by: Any, note: str, now: datetime,
-             requested_due_at: datetime | None = None) -> ProblemRequest:
+def _request(
+    problem: Problem,
+    kind: str,
+    action: str,
+    *,
+    by: Any,
+    note: str,
+    now: datetime,
+    requested_due_at: datetime | None = None,
+) -> ProblemRequest:
     with transaction.atomic():
-        if ProblemRequest.objects.filter(problem=problem, kind=kind, status=RequestStatus.PENDING).exists():
-            raise Conflict(_("A request of this kind is already waiting for approval."),
-                           code="request_pending")
-        _transition(problem, action, by=by, now=now, note=note,
-                    given={"requested_due_at": requested_due_at},
-                    payload={"requested_due_at": requested_due_at.isoformat() if requested_due_at else None})
-        return ProblemRequest.objects.create(problem=problem, kind=kind, reason=note,
-                                             requested_due_at=requested_due_at, requested_by=by)
+        if ProblemRequest.objects.filter(
+            problem=problem, kind=kind, status=RequestStatus.PENDING
+        ).exists():
+            raise Conflict(
+                _("A request of this kind is already waiting for approval."), code="request_pending"
+            )
+        _transition(
+            problem,
+            action,
+            by=by,
+            now=now,
+            note=note,
+            given={"requested_due_at": requested_due_at},
+            payload={
+                "requested_due_at": requested_due_at.isoformat() if requested_due_at else None
+            },
+        )
+        return ProblemRequest.objects.create(
+            problem=problem,
+            kind=kind,
+            reason=note,
+            requested_due_at=requested_due_at,
+            requested_by=by,
+        )
 
 
-def _pending(problem: Problem, kind: str) -> ProblemRequest:
-    request = ProblemRequest.objects.filter(problem=problem, kind=kind, status=RequestStatus.PENDING).first()
+def _pending(problem: Problem, kind: str, action: str, by: Any) -> ProblemRequest:
+    """The pending request of ``kind``; the role check comes first so a refused user is told
+    so, not that nothing is pending."""
+    roles, superuser = _roles(by)
+    workflow.require(action, problem.status, roles, is_superuser=superuser)
+    request = ProblemRequest.objects.filter(
+        problem=problem, kind=kind, status=RequestStatus.PENDING
+    ).first()
     if request is None:
-        raise workflow.TransitionNotAllowed(_("There is no pending request to decide."),
-                                            code="no_pending_request")
+        raise workflow.TransitionNotAllowed(
+            _("There is no pending request to decide."), code="no_pending_request"
+        )
     return request
 
 
 def _decide(request: ProblemRequest, status: str, *, by: Any, note: str, now: datetime) -> None:
     updated = ProblemRequest.objects.filter(pk=request.pk, status=RequestStatus.PENDING).update(
-        status=status, decided_by=by, decided_at=now, decision_note=note, updated_at=now)
+        status=status, decided_by=by, decided_at=now, decision_note=note, updated_at=now
+    )
     if not updated:
         raise StaleTransition()
 
 
-def approve_extension(problem: Problem, *, by: Any, due_at: datetime | None = None, note: str = "",
-                      now: datetime | None = None) -> ProblemEvent:
+def approve_extension(
+    problem: Problem,
+    *,
+    by: Any,
+    due_at: datetime | None = None,
+    note: str = "",
+    now: datetime | None = None,
+) -> ProblemEvent:
     """Grant more time: the deadline moves to the requested (or the office's) date."""
     now = _now(now)
     with transaction.atomic():
-        request = _pending(problem, RequestKind.EXTENSION)
+        request = _pending(problem, RequestKind.EXTENSION, ProblemAction.APPROVE_EXTENSION, by)
         due = due_at or request.requested_due_at
         if due is None or due <= now:
-            raise InvalidInput(_("The new deadline must be in the future."), code="bad_deadline",
-                               fields={"due_at": [_("The deadline must be in the future.")]})
+            raise InvalidInput(
+                _("The new deadline must be in the future."),
+                code="bad_deadline",
+                fields={"due_at": [_("The deadline must be in the future.")]},
+            )
         start = problem.dispatched_at or now
         warn = deadlines.warn_time(start, due, problem.deadline_unit or "work_days")
         _decide(request, RequestStatus.APPROVED, by=by, note=note, now=now)
         return _transition(
-            problem, ProblemAction.APPROVE_EXTENSION, by=by, now=now, note=note,
-            changes={**_clock_fields(due, warn, now), "extension_count": problem.extension_count + 1},
-            payload={"due_at": due.isoformat(), "previous_due_at": problem.due_at.isoformat() if problem.due_at else None},
+            problem,
+            ProblemAction.APPROVE_EXTENSION,
+            by=by,
+            now=now,
+            note=note,
+            changes={
+                **_clock_fields(due, warn, now),
+                "extension_count": problem.extension_count + 1,
+            },
+            payload={
+                "due_at": due.isoformat(),
+                "previous_due_at": problem.due_at.isoformat() if problem.due_at else None,
+            },
         )
 
 
-def reject_extension(problem: Problem, *, by: Any, note: str, now: datetime | None = None) -> ProblemEvent:
+def reject_extension(
+    problem: Problem, *, by: Any, note: str, now: datetime | None = None
+) -> ProblemEvent:
     now = _now(now)
     with transaction.atomic():
-        request = _pending(problem, RequestKind.EXTENSION)
+        request = _pending(problem, RequestKind.EXTENSION, ProblemAction.REJECT_EXTENSION, by)
         event = _transition(problem, ProblemAction.REJECT_EXTENSION, by=by, now=now, note=note)
         _decide(request, RequestStatus.REJECTED, by=by, note=note, now=now)
         return event
 
 
-def approve_pause(problem: Problem, *, by: Any, note: str = "", now: datetime | None = None) -> ProblemEvent:
+def approve_pause(
+    problem: Problem, *, by: Any, note: str = "", now: datetime | None = None
+) -> ProblemEvent:
     """Park the problem (挂账): its deadline clock stops until it is resumed."""
     now = _now(now)
     with transaction.atomic():
-        request = _pending(problem, RequestKind.PAUSE)
+        request = _pending(problem, RequestKind.PAUSE, ProblemAction.APPROVE_PAUSE, by)
         event = _transition(
-            problem, ProblemAction.APPROVE_PAUSE, by=by, now=now, note=note,
+            problem,
+            ProblemAction.APPROVE_PAUSE,
+            by=by,
+            now=now,
+            note=note,
             changes={"paused_at": now, "remind_at": None, "overdue_at": None, "escalate_at": None},
         )
         _decide(request, RequestStatus.APPROVED, by=by, note=note, now=now)
         return event
 
 
-def reject_pause(problem: Problem, *, by: Any, note: str, now: datetime | None = None) -> ProblemEvent:
+def reject_pause(
+    problem: Problem, *, by: Any, note: str, now: datetime | None = None
+) -> ProblemEvent:
     now = _now(now)
     with transaction.atomic():
-        request = _pending(problem, RequestKind.PAUSE)
+        request = _pending(problem, RequestKind.PAUSE, ProblemAction.REJECT_PAUSE, by)
         event = _transition(problem, ProblemAction.REJECT_PAUSE, by=by, now=now, note=note)
         _decide(request, RequestStatus.REJECTED, by=by, note=note, now=now)
         return event
 
 
-def resume_problem(problem: Problem, *, by: Any, note: str = "", now: datetime | None = None) -> ProblemEvent:
+def resume_problem(
+    problem: Problem, *, by: Any, note: str = "", now: datetime | None = None
+) -> ProblemEvent:
     """End the pause: the remaining time is counted again from now."""
     now = _now(now)
     paused_at = problem.paused_at or now
@@ -528,11 +657,20 @@ def resume_problem(problem: Problem, *, by: Any, note: str = "", now: datetime |
         due = deadlines.resumed_deadline(paused_at, now, problem.due_at, unit)
         start = problem.dispatched_at or now
         shift = due - problem.due_at
-        warn = (problem.warn_at + shift) if problem.warn_at else deadlines.warn_time(start, due, unit)
+        warn = (
+            (problem.warn_at + shift) if problem.warn_at else deadlines.warn_time(start, due, unit)
+        )
     return _transition(
-        problem, ProblemAction.RESUME, by=by, now=now, note=note,
-        changes={**_clock_fields(due, warn, now), "paused_at": None,
-                 "paused_seconds": problem.paused_seconds + int((now - paused_at).total_seconds())},
+        problem,
+        ProblemAction.RESUME,
+        by=by,
+        now=now,
+        note=note,
+        changes={
+            **_clock_fields(due, warn, now),
+            "paused_at": None,
+            "paused_seconds": problem.paused_seconds + int((now - paused_at).total_seconds()),
+        },
         payload={"due_at": due.isoformat() if due else None},
     )
 
@@ -540,96 +678,181 @@ def resume_problem(problem: Problem, *, by: Any, note: str = "", now: datetime |
 # Rectification and verification ----------------------------------------------------
 
 
-def submit_rectification(problem: Problem, *, by: Any, note: str, uploads: Sequence[Upload],
-                         now: datetime | None = None) -> ProblemEvent:
+def submit_rectification(
+    problem: Problem, *, by: Any, note: str, uploads: Sequence[Upload], now: datetime | None = None
+) -> ProblemEvent:
     """The unit reports the fix with after-photos (处置完成); it now awaits 核查."""
     now = _now(now)
     with transaction.atomic():
         event = _transition(
-            problem, ProblemAction.SUBMIT, by=by, now=now, note=note,
+            problem,
+            ProblemAction.SUBMIT,
+            by=by,
+            now=now,
+            note=note,
             given={"photos": list(uploads)},
-            changes={"submitted_at": now, "submitted_by": by, "remind_at": None,
-                     "overdue_at": None, "escalate_at": None},
+            changes={
+                "submitted_at": now,
+                "submitted_by": by,
+                "remind_at": None,
+                "overdue_at": None,
+                "escalate_at": None,
+            },
             is_public=True,
         )
-        attach_photos(problem, [Upload(u.file, PhotoKind.AFTER, u.client_lng, u.client_lat) for u in uploads],
-                      by=by, event=event, now=now)
+        attach_photos(
+            problem,
+            [Upload(u.file, PhotoKind.AFTER, u.client_lng, u.client_lat) for u in uploads],
+            by=by,
+            event=event,
+            now=now,
+        )
     return event
 
 
-def self_fix_problem(problem: Problem, *, by: Any, note: str = "", uploads: Sequence[Upload],
-                     now: datetime | None = None) -> ProblemEvent:
+def self_fix_problem(
+    problem: Problem,
+    *,
+    by: Any,
+    note: str = "",
+    uploads: Sequence[Upload],
+    now: datetime | None = None,
+) -> ProblemEvent:
     """The reporter fixed it on the spot (自行处置); someone else verifies."""
     now = _now(now)
     with transaction.atomic():
         event = _transition(
-            problem, ProblemAction.SELF_FIX, by=by, now=now, note=note,
+            problem,
+            ProblemAction.SELF_FIX,
+            by=by,
+            now=now,
+            note=note,
             given={"photos": list(uploads)},
-            changes={"submitted_at": now, "submitted_by": by, "accepted_at": problem.accepted_at or now},
+            changes={
+                "submitted_at": now,
+                "submitted_by": by,
+                "accepted_at": problem.accepted_at or now,
+            },
             is_public=True,
         )
-        attach_photos(problem, [Upload(u.file, PhotoKind.AFTER, u.client_lng, u.client_lat) for u in uploads],
-                      by=by, event=event, now=now)
+        attach_photos(
+            problem,
+            [Upload(u.file, PhotoKind.AFTER, u.client_lng, u.client_lat) for u in uploads],
+            by=by,
+            event=event,
+            now=now,
+        )
     return event
 
 
-def verify_pass(problem: Problem, *, by: Any, note: str = "", uploads: Sequence[Upload] = (),
-                now: datetime | None = None) -> ProblemEvent:
+def verify_pass(
+    problem: Problem,
+    *,
+    by: Any,
+    note: str = "",
+    uploads: Sequence[Upload] = (),
+    now: datetime | None = None,
+) -> ProblemEvent:
     """The fix holds on site (核查通过): the problem is closed (销号)."""
     now = _now(now)
     on_time = problem.due_at is None or (problem.submitted_at or now) <= problem.due_at
     with transaction.atomic():
         event = _transition(
-            problem, ProblemAction.VERIFY_PASS, by=by, now=now, note=note,
+            problem,
+            ProblemAction.VERIFY_PASS,
+            by=by,
+            now=now,
+            note=note,
             changes={"closed_at": now, "closed_on_time": on_time},
-            payload={"on_time": on_time}, is_public=True,
+            payload={"on_time": on_time},
+            is_public=True,
         )
-        attach_photos(problem, [Upload(u.file, PhotoKind.VERIFICATION, u.client_lng, u.client_lat)
-                                for u in uploads], by=by, event=event, now=now)
+        attach_photos(
+            problem,
+            [Upload(u.file, PhotoKind.VERIFICATION, u.client_lng, u.client_lat) for u in uploads],
+            by=by,
+            event=event,
+            now=now,
+        )
     return event
 
 
-def verify_fail(problem: Problem, *, by: Any, note: str, uploads: Sequence[Upload] = (),
-                now: datetime | None = None) -> ProblemEvent:
+def verify_fail(
+    problem: Problem,
+    *,
+    by: Any,
+    note: str,
+    uploads: Sequence[Upload] = (),
+    now: datetime | None = None,
+) -> ProblemEvent:
     """The fix does not hold (核查不通过): back to the unit as rework (返工)."""
     now = _now(now)
     due = problem.due_at
     with transaction.atomic():
         event = _transition(
-            problem, ProblemAction.VERIFY_FAIL, by=by, now=now, note=note,
-            changes={"rework_count": problem.rework_count + 1, "submitted_at": None,
-                     "submitted_by": None,
-                     "remind_at": problem.warn_at if problem.warn_at and problem.warn_at > now else None,
-                     "overdue_at": due},
+            problem,
+            ProblemAction.VERIFY_FAIL,
+            by=by,
+            now=now,
+            note=note,
+            changes={
+                "rework_count": problem.rework_count + 1,
+                "submitted_at": None,
+                "submitted_by": None,
+                "remind_at": problem.warn_at if problem.warn_at and problem.warn_at > now else None,
+                "overdue_at": due,
+            },
             payload={"rework_count": problem.rework_count + 1},
         )
-        attach_photos(problem, [Upload(u.file, PhotoKind.VERIFICATION, u.client_lng, u.client_lat)
-                                for u in uploads], by=by, event=event, now=now)
+        attach_photos(
+            problem,
+            [Upload(u.file, PhotoKind.VERIFICATION, u.client_lng, u.client_lat) for u in uploads],
+            by=by,
+            event=event,
+            now=now,
+        )
     return event
 
 
-def reopen_problem(problem: Problem, *, by: Any, note: str, now: datetime | None = None) -> ProblemEvent:
+def reopen_problem(
+    problem: Problem, *, by: Any, note: str, now: datetime | None = None
+) -> ProblemEvent:
     """A closed problem is back (recurrence or a dissatisfied citizen): a new clock starts."""
     now = _now(now)
     deadline = deadlines.compute_deadline(problem.category, problem.severity, now)
     return _transition(
-        problem, ProblemAction.REOPEN, by=by, now=now, note=note,
-        changes={"closed_at": None, "closed_on_time": None, "submitted_at": None,
-                 "submitted_by": None, "dispatched_at": now,
-                 **_clock_fields(deadline.due_at, deadline.warn_at, now)},
+        problem,
+        ProblemAction.REOPEN,
+        by=by,
+        now=now,
+        note=note,
+        changes={
+            "closed_at": None,
+            "closed_on_time": None,
+            "submitted_at": None,
+            "submitted_by": None,
+            "dispatched_at": now,
+            **_clock_fields(deadline.due_at, deadline.warn_at, now),
+        },
     )
 
 
-def comment_problem(problem: Problem, *, by: Any, note: str, now: datetime | None = None) -> ProblemEvent:
+def comment_problem(
+    problem: Problem, *, by: Any, note: str, now: datetime | None = None
+) -> ProblemEvent:
     return _transition(problem, ProblemAction.COMMENT, by=by, now=_now(now), note=note)
 
 
-def remind_problem(problem: Problem, *, by: Any, note: str = "", now: datetime | None = None) -> ProblemEvent:
+def remind_problem(
+    problem: Problem, *, by: Any, note: str = "", now: datetime | None = None
+) -> ProblemEvent:
     """The office urges the unit (催办); notifies its handlers, head and liaison."""
     return _transition(problem, ProblemAction.REMIND, by=by, now=_now(now), note=note)
 
 
-def set_points_lost(problem: Problem, *, points: Decimal, by: Any, now: datetime | None = None) -> None:
+def set_points_lost(
+    problem: Problem, *, points: Decimal, by: Any, now: datetime | None = None
+) -> None:
     """Record the inspection points this problem cost (used by inspections)."""
     if points < 0:
         raise InvalidInput(_("Points lost cannot be negative."), code="negative_points")

@@ -18,7 +18,9 @@ from chuangwei.core.errors import DomainError
 from .choices import ProblemAction as A
 from .choices import ProblemStatus as S
 
-ANY_OPEN = frozenset({S.VERIFYING_REPORT, S.REPORTED, S.ACCEPTED, S.DISPATCHED, S.PAUSED, S.SUBMITTED})
+ANY_OPEN = frozenset(
+    {S.VERIFYING_REPORT, S.REPORTED, S.ACCEPTED, S.DISPATCHED, S.PAUSED, S.SUBMITTED}
+)
 
 
 class TransitionNotAllowed(DomainError):
@@ -61,8 +63,15 @@ def _step(
 
 
 OFFICE = {Role.ADMIN, Role.OFFICE}
-FIELD_REPORTERS = {Role.OFFICE, Role.ADMIN, Role.INSPECTOR, Role.GRID_WORKER, Role.SUPERVISOR,
-                   Role.HANDLER, Role.LEADER}
+FIELD_REPORTERS = {
+    Role.OFFICE,
+    Role.ADMIN,
+    Role.INSPECTOR,
+    Role.GRID_WORKER,
+    Role.SUPERVISOR,
+    Role.HANDLER,
+    Role.LEADER,
+}
 VERIFIERS = {Role.OFFICE, Role.ADMIN, Role.INSPECTOR, Role.GRID_WORKER}
 
 STEPS: dict[str, Step] = {
@@ -70,30 +79,53 @@ STEPS: dict[str, Step] = {
     for s in (
         _step(A.CONFIRM_REPORT, {S.VERIFYING_REPORT}, S.REPORTED, {*OFFICE, Role.GRID_WORKER}),
         _step(A.ACCEPT, {S.REPORTED}, S.ACCEPTED, OFFICE),
-        _step(A.VOID, {S.VERIFYING_REPORT, S.REPORTED, S.ACCEPTED}, S.VOIDED,
-              {*OFFICE, Role.GRID_WORKER}, {"note"}),
-        _step(A.MERGE, {S.VERIFYING_REPORT, S.REPORTED, S.ACCEPTED}, S.MERGED, OFFICE,
-              {"merged_into"}),
+        _step(
+            A.VOID,
+            {S.VERIFYING_REPORT, S.REPORTED, S.ACCEPTED},
+            S.VOIDED,
+            {*OFFICE, Role.GRID_WORKER},
+            {"note"},
+        ),
+        _step(
+            A.MERGE, {S.VERIFYING_REPORT, S.REPORTED, S.ACCEPTED}, S.MERGED, OFFICE, {"merged_into"}
+        ),
         _step(A.DISPATCH, {S.REPORTED, S.ACCEPTED}, S.DISPATCHED, OFFICE, {"unit"}),
         _step(A.RETURN, {S.DISPATCHED}, S.ACCEPTED, {Role.HANDLER}, {"note"}, unit_member=True),
-        _step(A.REQUEST_EXTENSION, {S.DISPATCHED}, None, {Role.HANDLER},
-              {"note", "requested_due_at"}, unit_member=True),
+        _step(
+            A.REQUEST_EXTENSION,
+            {S.DISPATCHED},
+            None,
+            {Role.HANDLER},
+            {"note", "requested_due_at"},
+            unit_member=True,
+        ),
         _step(A.APPROVE_EXTENSION, {S.DISPATCHED}, None, OFFICE),
         _step(A.REJECT_EXTENSION, {S.DISPATCHED}, None, OFFICE, {"note"}),
         _step(A.REQUEST_PAUSE, {S.DISPATCHED}, None, {Role.HANDLER}, {"note"}, unit_member=True),
         _step(A.APPROVE_PAUSE, {S.DISPATCHED}, S.PAUSED, OFFICE),
         _step(A.REJECT_PAUSE, {S.DISPATCHED}, None, OFFICE, {"note"}),
         _step(A.RESUME, {S.PAUSED}, S.DISPATCHED, OFFICE),
-        _step(A.SUBMIT, {S.DISPATCHED}, S.SUBMITTED, {Role.HANDLER}, {"note", "photos"},
-              unit_member=True),
+        _step(
+            A.SUBMIT,
+            {S.DISPATCHED},
+            S.SUBMITTED,
+            {Role.HANDLER},
+            {"note", "photos"},
+            unit_member=True,
+        ),
         _step(A.VERIFY_PASS, {S.SUBMITTED}, S.CLOSED, VERIFIERS, not_submitter=True),
-        _step(A.VERIFY_FAIL, {S.SUBMITTED}, S.DISPATCHED, VERIFIERS, {"note"},
-              not_submitter=True),
-        _step(A.SELF_FIX, {S.REPORTED}, S.SUBMITTED,
-              {Role.GRID_WORKER, Role.INSPECTOR, Role.OFFICE}, {"photos"}),
+        _step(A.VERIFY_FAIL, {S.SUBMITTED}, S.DISPATCHED, VERIFIERS, {"note"}, not_submitter=True),
+        _step(
+            A.SELF_FIX,
+            {S.REPORTED},
+            S.SUBMITTED,
+            {Role.GRID_WORKER, Role.INSPECTOR, *OFFICE},
+            {"photos"},
+        ),
         _step(A.REOPEN, {S.CLOSED}, S.DISPATCHED, OFFICE, {"note"}),
         _step(A.COMMENT, ANY_OPEN | {S.CLOSED}, None, FIELD_REPORTERS | VERIFIERS, {"note"}),
-        _step(A.REMIND, {S.DISPATCHED, S.PAUSED}, None, OFFICE),
+        # 催办 by the office; leaders issue 督办 instructions the same way.
+        _step(A.REMIND, {S.DISPATCHED, S.PAUSED}, None, {*OFFICE, Role.LEADER}),
     )
 }
 
@@ -112,12 +144,20 @@ def roles_allow(step: Step, roles: Iterable[str], *, is_superuser: bool = False)
 def can(action: str, status: str, roles: Iterable[str], *, is_superuser: bool = False) -> bool:
     """Whether someone holding ``roles`` may take ``action`` from ``status`` (no row rules)."""
     step = STEPS.get(action)
-    return bool(step and status in step.sources and roles_allow(step, roles, is_superuser=is_superuser))
+    return bool(
+        step and status in step.sources and roles_allow(step, roles, is_superuser=is_superuser)
+    )
 
 
-def available_actions(status: str, roles: Iterable[str], *, is_superuser: bool = False) -> list[str]:
+def available_actions(
+    status: str, roles: Iterable[str], *, is_superuser: bool = False
+) -> list[str]:
     roles = set(roles)
-    return [a for a, s in STEPS.items() if status in s.sources and roles_allow(s, roles, is_superuser=is_superuser)]
+    return [
+        a
+        for a, s in STEPS.items()
+        if status in s.sources and roles_allow(s, roles, is_superuser=is_superuser)
+    ]
 
 
 def require(action: str, status: str, roles: Iterable[str], *, is_superuser: bool = False) -> Step:

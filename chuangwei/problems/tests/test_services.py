@@ -38,15 +38,27 @@ def test_report_outside_every_grid_is_refused_and_stores_nothing(report):
 
 def test_report_without_location_is_refused(ledger):
     with pytest.raises(InvalidInput) as exc:
-        services.report_problem(source="grid_patrol", category=ledger["category"], lng=None,
-                                lat=None, by=ledger["grid_worker"], now=MONDAY_9)
+        services.report_problem(
+            source="grid_patrol",
+            category=ledger["category"],
+            lng=None,
+            lat=None,
+            by=ledger["grid_worker"],
+            now=MONDAY_9,
+        )
     assert exc.value.code == "missing_location"
 
 
 def test_report_with_unknown_category_is_refused(ledger):
     with pytest.raises(InvalidInput) as exc:
-        services.report_problem(source="grid_patrol", category=None, lng=IN_A[0], lat=IN_A[1],
-                                by=ledger["grid_worker"], now=MONDAY_9)
+        services.report_problem(
+            source="grid_patrol",
+            category=None,
+            lng=IN_A[0],
+            lat=IN_A[1],
+            by=ledger["grid_worker"],
+            now=MONDAY_9,
+        )
     assert exc.value.code == "unknown_category"
 
 
@@ -104,8 +116,9 @@ def test_extension_moves_deadline_and_counts(report, ledger):
     problem = report()
     services.dispatch_problem(problem, by=ledger["office"], now=MONDAY_9)
     wanted = datetime(2026, 3, 6, 17, 0, tzinfo=SH)
-    services.request_extension(problem, by=ledger["handler_a"], requested_due_at=wanted,
-                               note="材料未到", now=MONDAY_9)
+    services.request_extension(
+        problem, by=ledger["handler_a"], requested_due_at=wanted, note="材料未到", now=MONDAY_9
+    )
     services.approve_extension(problem, by=ledger["office"], now=MONDAY_9)
     problem.refresh_from_db()
     assert (problem.due_at, problem.extension_count) == (wanted, 1)
@@ -115,11 +128,13 @@ def test_second_pending_extension_request_is_refused(report, ledger):
     problem = report()
     services.dispatch_problem(problem, by=ledger["office"], now=MONDAY_9)
     wanted = datetime(2026, 3, 6, 17, 0, tzinfo=SH)
-    services.request_extension(problem, by=ledger["handler_a"], requested_due_at=wanted, note="a",
-                               now=MONDAY_9)
+    services.request_extension(
+        problem, by=ledger["handler_a"], requested_due_at=wanted, note="a", now=MONDAY_9
+    )
     with pytest.raises(Conflict):
-        services.request_extension(problem, by=ledger["handler_a"], requested_due_at=wanted,
-                                   note="b", now=MONDAY_9)
+        services.request_extension(
+            problem, by=ledger["handler_a"], requested_due_at=wanted, note="b", now=MONDAY_9
+        )
 
 
 def test_handler_of_other_street_cannot_return(report, ledger):
@@ -174,3 +189,15 @@ def test_recurrence_links_to_recently_closed_problem(report, ledger):
     assert second.recurrence_of_id == first.pk
     third = report(at=MONDAY_9 + timedelta(days=40), point=(IN_A[0] + 0.0001, IN_A[1]))
     assert third.recurrence_of_id is None
+
+
+def test_supervisor_report_always_awaits_confirmation(report):
+    problem = report(by="supervisor", source="grid_patrol")
+    assert (problem.source, problem.status) == ("supervisor", S.VERIFYING_REPORT)
+
+
+def test_handler_deciding_an_extension_is_told_forbidden_not_nothing_pending(report, ledger):
+    problem = report()
+    services.dispatch_problem(problem, by=ledger["office"], now=MONDAY_9)
+    with pytest.raises(workflow.ActionForbidden):
+        services.approve_extension(problem, by=ledger["handler_a"], now=MONDAY_9)

@@ -1,0 +1,163 @@
+"""One FilterSet for the ledger list, its map, its export and the API."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from chuangwei.core.filters import BaseFilterSet, SubtreeFilter
+from chuangwei.core.forms import TreeChoiceField
+from chuangwei.org.choices import OrgUnitKind
+from chuangwei.org.filters import unit_choices
+from chuangwei.org.models import OrgUnit
+from chuangwei.places.models import Grid
+from chuangwei.standards.models import ProblemCategory
+
+from .choices import ProblemSource, ProblemStatus
+from .models import CalendarDay, DeadlineRule, Problem
+
+CODE_RE = re.compile(r"^WT-\d{4}-\d{6}$", re.IGNORECASE)
+
+
+class SingleSelectList(forms.SelectMultiple):
+    """Renders a plain dropdown but reads every value (``?status=a&status=b`` from links
+    and the API); the empty "All" option means no filter."""
+
+    allow_multiple_selected = False
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> list[str]:
+        getter = getattr(data, "getlist", None)
+        values = getter(name) if getter else [data.get(name)]
+        return [v for v in values if v not in (None, "")]
+
+
+class TreeModelChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = TreeChoiceField
+
+
+def category_choices(request: Any) -> QuerySet[ProblemCategory]:
+    return ProblemCategory.objects.only("pk", "code", "name", "path", "depth").order_by("path")
+
+
+def grid_choices(request: Any) -> QuerySet[Grid]:
+    # Geometry is large and not needed for a select.
+    return (
+        Grid.objects.visible_to(getattr(request, "user", None))
+        .only("pk", "code", "name", "path", "depth")
+        .order_by("path")
+    )
+
+
+def department_choices(request: Any) -> QuerySet[OrgUnit]:
+    return OrgUnit.objects.filter(kind=OrgUnitKind.DEPARTMENT).order_by("path")
+
+
+def local_day_start(day: date) -> datetime:
+    """Midnight of a Shanghai calendar day as an aware datetime (index-friendly bounds)."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+class ProblemFilter(BaseFilterSet):
+    search_fields = ("code", "description", "address")
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"), choices=ProblemStatus.choices, widget=SingleSelectList
+    )
+    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
+    source = django_filters.ChoiceFilter(label=_("Source"), choices=ProblemSource.choices)
+    category = SubtreeFilter(label=_("Category"), queryset=category_choices, field_name="category")
+    unit = TreeModelChoiceFilter(label=_("Unit"), queryset=unit_choices, method="filter_unit")
+    grid = SubtreeFilter(label=_("Grid"), queryset=grid_choices, field_name="grid")
+    department = django_filters.ModelChoiceFilter(
+        label=_("Department"), queryset=department_choices
+    )
+    reported_after = django_filters.DateFilter(
+        label=_("Reported from"), method="filter_reported_after"
+    )
+    reported_before = django_filters.DateFilter(
+        label=_("Reported until"), method="filter_reported_before"
+    )
+
+    class Meta:
+        model = Problem
+        fields = [
+            "q",
+            "status",
+            "overdue",
+            "unit",
+            "reported_after",
+            "reported_before",
+            "source",
+            "category",
+            "grid",
+            "department",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        status = self.form.fields["status"]
+        status.widget.choices = [("", _("All")), *status.choices]
+        for name in ("reported_after", "reported_before"):
+            self.form.fields[name].widget.input_type = "date"
+        self.form.fields["q"].widget.attrs["placeholder"] = _("Code, description, address")
+
+    def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        value = value.strip()
+        if CODE_RE.match(value):
+            # Codes are unique: an exact match uses the index instead of a scan.
+            return queryset.filter(code=value.upper())
+        return super().filter_q(queryset, name, value)
+
+    def filter_overdue(
+        self, queryset: QuerySet[Any], name: str, value: bool | None
+    ) -> QuerySet[Any]:
+        if value is None:
+            return queryset
+        late = Q(status=ProblemStatus.DISPATCHED, due_at__lt=timezone.now())
+        return queryset.filter(late) if value else queryset.exclude(late)
+
+    def filter_unit(
+        self, queryset: QuerySet[Any], name: str, value: OrgUnit | None
+    ) -> QuerySet[Any]:
+        """Problems of the unit's territory (属地) or dispatched to a department in it (条线)."""
+        if value is None:
+            return queryset
+        return queryset.filter(
+            Q(unit__path__startswith=value.path) | Q(department__path__startswith=value.path)
+        )
+
+    def filter_reported_after(
+        self, queryset: QuerySet[Any], name: str, value: date | None
+    ) -> QuerySet[Any]:
+        return queryset.filter(reported_at__gte=local_day_start(value)) if value else queryset
+
+    def filter_reported_before(
+        self, queryset: QuerySet[Any], name: str, value: date | None
+    ) -> QuerySet[Any]:
+        if not value:
+            return queryset
+        return queryset.filter(reported_at__lt=local_day_start(value + timedelta(days=1)))
+
+
+class CalendarDayFilter(BaseFilterSet):
+    search_fields = ("name",)
+    is_workday = django_filters.BooleanFilter(label=_("Working day"))
+    year = django_filters.NumberFilter(label=_("Year"), field_name="date", lookup_expr="year")
+
+    class Meta:
+        model = CalendarDay
+        fields = ["q", "year", "is_workday"]
+
+
+class DeadlineRuleFilter(BaseFilterSet):
+    category = SubtreeFilter(label=_("Category"), queryset=category_choices, field_name="category")
+
+    class Meta:
+        model = DeadlineRule
+        fields = ["category", "severity"]
