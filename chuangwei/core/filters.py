@@ -15,6 +15,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from .forms import TreeChoiceField
+from .widgets import FastSelect, FastSelectMultiple
 
 
 class BaseFilterSet(django_filters.FilterSet):
@@ -29,6 +30,12 @@ class BaseFilterSet(django_filters.FilterSet):
             self.filters.pop("q", None)
             self.form.fields.pop("q", None)
         for name, field in self.form.fields.items():
+            if type(field.widget) is forms.Select:
+                field.widget = FastSelect(attrs=field.widget.attrs, choices=field.widget.choices)
+            elif type(field.widget) is forms.SelectMultiple:
+                field.widget = FastSelectMultiple(
+                    attrs=field.widget.attrs, choices=field.widget.choices
+                )
             widget = field.widget
             if isinstance(field, forms.NullBooleanField):
                 widget.choices = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]

@@ -10,7 +10,12 @@ from .models import LeaderAssignment, OrgUnit, Person, ResponsibilityAgreement, 
 def unit_choices(request):  # type: ignore[no-untyped-def]
     """Units offered in filter selects: what the user sees, down to community level."""
     user = getattr(request, "user", None)
-    return OrgUnit.objects.visible_to(user).filter(depth__lte=3).order_by("path")
+    return (
+        OrgUnit.objects.visible_to(user)
+        .filter(depth__lte=3)
+        .only("pk", "name", "depth", "path")
+        .order_by("path")
+    )
 
 
 def UnitFilter(label, field_name="unit"):  # type: ignore[no-untyped-def]  # noqa: N802

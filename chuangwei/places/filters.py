@@ -9,7 +9,12 @@ from .models import Grid, Site, SiteType, SiteTypeGroup
 
 
 def visible_grids(request):  # type: ignore[no-untyped-def]
-    return Grid.objects.visible_to(getattr(request, "user", None)).order_by("path")
+    # Geometry is large and not needed for a select.
+    return (
+        Grid.objects.visible_to(getattr(request, "user", None))
+        .only("pk", "code", "name", "path", "depth")
+        .order_by("path")
+    )
 
 
 class GridFilter(BaseFilterSet):

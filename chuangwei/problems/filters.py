@@ -66,8 +66,9 @@ def local_day_start(day: date) -> datetime:
 
 class ProblemFilter(BaseFilterSet):
     search_fields = ("code", "description", "address")
+    # distinct=False: status is a column of this table, no join can duplicate rows.
     status = django_filters.MultipleChoiceFilter(
-        label=_("Status"), choices=ProblemStatus.choices, widget=SingleSelectList
+        distinct=False, label=_("Status"), choices=ProblemStatus.choices, widget=SingleSelectList
     )
     overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
     source = django_filters.ChoiceFilter(label=_("Source"), choices=ProblemSource.choices)
