@@ -33,7 +33,7 @@ def _menu() -> list[MenuItem]:
                 MenuItem(_("My tasks"), "problems:mine"),
                 MenuItem(_("Overdue problems"), "problems:problem_overdue"),
                 MenuItem(_("Report a problem (mobile)"), "problems:report"),
-                MenuItem(_("Calendar days"), "problems:calendarday_list", config_only=True),
+                MenuItem(_("Working calendar"), "problems:calendarday_list", config_only=True),
                 MenuItem(_("Deadline rules"), "problems:deadlinerule_list", config_only=True),
             ],
         ),

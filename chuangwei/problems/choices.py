@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ProblemStatus(models.TextChoices):
@@ -11,7 +12,7 @@ class ProblemStatus(models.TextChoices):
     DISPATCHED = "dispatched", _("Dispatched")
     PAUSED = "paused", _("Paused")
     SUBMITTED = "submitted", _("Awaiting verification")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("problem status", "Closed")
     VOIDED = "voided", _("Voided")
     MERGED = "merged", _("Merged")
 

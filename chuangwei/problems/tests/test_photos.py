@@ -101,7 +101,7 @@ def test_oversize_upload_is_rejected_without_reading_it() -> None:
     with pytest.raises(photos.PhotoRejected) as caught:
         photos.validate_upload(HugeFile())
     assert caught.value.code == "photo_too_large"
-    assert str(caught.value.message) == "The photo is larger than 10 MB."
+    assert str(caught.value.message) == "照片超过10 MB。"
 
 
 def test_limit_follows_the_setting(settings: Any) -> None:

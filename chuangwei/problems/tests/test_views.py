@@ -498,7 +498,7 @@ def test_import_with_a_point_outside_every_grid_stores_nothing(client_as, ledger
     ]
     response = client_as("office").post(url("problem_import"), {"file": sheet(rows)})
     assert response.status_code == 422
-    assert [(e.row, e.column) for e in response.context["errors"]] == [(3, "Location")]
+    assert [(e.row, e.column) for e in response.context["errors"]] == [(3, "位置")]
     assert Problem.objects.count() == 0
 
 
