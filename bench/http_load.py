@@ -25,13 +25,35 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @contextmanager
 def gunicorn(database_url: str, *, port: int = 8765, workers: int = 4) -> Iterator[str]:
-    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SECRET_KEY": "bench-only",
-           "DJANGO_DEBUG": "0", "DJANGO_SECURE_COOKIES": "0", "AXES_ENABLED": "0",
-           "DB_CONN_MAX_AGE": "600", "LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SECRET_KEY": "bench-only",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECURE_COOKIES": "0",
+        "AXES_ENABLED": "0",
+        "DB_CONN_MAX_AGE": "600",
+        "LOG_LEVEL": "WARNING",
+    }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "chuangwei.wsgi", "-w", str(workers), "-b",
-         f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "120"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "chuangwei.wsgi",
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "--timeout",
+            "120",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     try:
         deadline = time.time() + 60
@@ -51,7 +73,9 @@ def gunicorn(database_url: str, *, port: int = 8765, workers: int = 4) -> Iterat
         proc.wait(timeout=30)
 
 
-def login_headers(host: str, username: str = "office", password: str = "Demo@2026") -> dict[str, dict[str, str]]:
+def login_headers(
+    host: str, username: str = "office", password: str = "Demo@2026"
+) -> dict[str, dict[str, str]]:
     """Session cookie headers (for pages) and a token header (for the API)."""
     conn = http.client.HTTPConnection(host)
     conn.request("GET", "/accounts/login/")
@@ -59,22 +83,41 @@ def login_headers(host: str, username: str = "office", password: str = "Demo@202
     page = resp.read().decode()
     csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
     cookie = resp.getheader("Set-Cookie", "").split(";")[0]
-    body = urllib.parse.urlencode({"username": username, "password": password, "csrfmiddlewaretoken": csrf})
-    conn.request("POST", "/accounts/login/", body, {
-        "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie,
-        "Referer": f"http://{host}/accounts/login/"})
+    body = urllib.parse.urlencode(
+        {"username": username, "password": password, "csrfmiddlewaretoken": csrf}
+    )
+    conn.request(
+        "POST",
+        "/accounts/login/",
+        body,
+        {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": cookie,
+            "Referer": f"http://{host}/accounts/login/",
+        },
+    )
     resp = conn.getresponse()
     resp.read()
     cookies = [c.split(";")[0] for c in resp.headers.get_all("Set-Cookie") or []]
     session = "; ".join([cookie, *cookies])
-    conn.request("POST", "/api/v1/auth/token/", urllib.parse.urlencode({"username": username, "password": password}),
-                 {"Content-Type": "application/x-www-form-urlencoded"})
+    conn.request(
+        "POST",
+        "/api/v1/auth/token/",
+        urllib.parse.urlencode({"username": username, "password": password}),
+        {"Content-Type": "application/x-www-form-urlencoded"},
+    )
     token = json.loads(conn.getresponse().read())["token"]
     return {"page": {"Cookie": session}, "api": {"Authorization": f"Token {token}"}}
 
 
-def load(host: str, paths: list[str], headers: dict[str, str], *, clients: int = 8,
-         requests_per_client: int = 40) -> dict[str, Any]:
+def load(
+    host: str,
+    paths: list[str],
+    headers: dict[str, str],
+    *,
+    clients: int = 8,
+    requests_per_client: int = 40,
+) -> dict[str, Any]:
     """Each client thread keeps one connection and cycles through ``paths``."""
     latencies: list[float] = []
     errors: list[str] = []
@@ -115,6 +158,13 @@ def load(host: str, paths: list[str], headers: dict[str, str], *, clients: int =
     def pct(p: float) -> float:
         return round(ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000, 1)
 
-    return {"requests": len(ordered), "rps": round(len(ordered) / wall, 1), "p50_ms": pct(0.50),
-            "p95_ms": pct(0.95), "p99_ms": pct(0.99), "mean_ms": round(statistics.mean(ordered) * 1000, 1),
-            "errors": errors[:5], "error_count": len(errors)}
+    return {
+        "requests": len(ordered),
+        "rps": round(len(ordered) / wall, 1),
+        "p50_ms": pct(0.50),
+        "p95_ms": pct(0.95),
+        "p99_ms": pct(0.99),
+        "mean_ms": round(statistics.mean(ordered) * 1000, 1),
+        "errors": errors[:5],
+        "error_count": len(errors),
+    }

@@ -15,14 +15,29 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 SH = ZoneInfo("Asia/Shanghai")
+ESCALATION_HOURS = (24, 72, 168)
 STATUS_MIX = [  # status, share
-    ("closed", 0.80), ("dispatched", 0.07), ("submitted", 0.03), ("paused", 0.01),
-    ("reported", 0.02), ("accepted", 0.01), ("verifying_report", 0.01), ("voided", 0.04),
+    ("closed", 0.80),
+    ("dispatched", 0.07),
+    ("submitted", 0.03),
+    ("paused", 0.01),
+    ("reported", 0.02),
+    ("accepted", 0.01),
+    ("verifying_report", 0.01),
+    ("voided", 0.04),
     ("merged", 0.01),
 ]
-SOURCE_MIX = [("grid_patrol", 0.55), ("citizen", 0.15), ("city_supervision", 0.10),
-              ("mock_covert", 0.06), ("department_check", 0.05), ("hotline", 0.05),
-              ("supervisor", 0.02), ("provincial_covert", 0.015), ("national_covert", 0.005)]
+SOURCE_MIX = [
+    ("grid_patrol", 0.55),
+    ("citizen", 0.15),
+    ("city_supervision", 0.10),
+    ("mock_covert", 0.06),
+    ("department_check", 0.05),
+    ("hotline", 0.05),
+    ("supervisor", 0.02),
+    ("provincial_covert", 0.015),
+    ("national_covert", 0.005),
+]
 
 
 def _pick(rng: random.Random, mix: list[tuple[str, float]]) -> str:
@@ -46,7 +61,9 @@ def ensure_city(stdout: Any = None) -> None:
         build_demo_city(**kwargs)
 
 
-def generate(n: int, *, seed: int = 7, now: datetime | None = None, batch: int = 10_000) -> dict[str, Any]:
+def generate(
+    n: int, *, seed: int = 7, now: datetime | None = None, batch: int = 10_000
+) -> dict[str, Any]:
     """Insert ``n`` problems and their events in bulk; returns counts and seconds."""
     from django.db import connection, transaction
 
@@ -60,11 +77,21 @@ def generate(n: int, *, seed: int = 7, now: datetime | None = None, batch: int =
     rng = random.Random(seed)
     now = now or datetime(2026, 11, 1, 12, 0, tzinfo=SH)
     span = timedelta(days=730)
-    grids = list(Grid.objects.filter(level=3).values_list(
-        "pk", "unit_id", "bbox_min_lng", "bbox_min_lat", "bbox_max_lng", "bbox_max_lat"))
-    categories = list(ProblemCategory.objects.filter(children__isnull=True, deadline_amount__isnull=False)
-                      .values_list("pk", "default_department_id", "default_work_line_id",
-                                   "default_work_line__lead_department_id"))
+    grids = list(
+        Grid.objects.filter(level=3).values_list(
+            "pk", "unit_id", "bbox_min_lng", "bbox_min_lat", "bbox_max_lng", "bbox_max_lat"
+        )
+    )
+    categories = list(
+        ProblemCategory.objects.filter(
+            children__isnull=True, deadline_amount__isnull=False
+        ).values_list(
+            "pk",
+            "default_department_id",
+            "default_work_line_id",
+            "default_work_line__lead_department_id",
+        )
+    )
     # A few categories dominate, as in real ledgers.
     weights = [8 if i < 6 else 1 for i in range(len(categories))]
     actor = User.objects.filter(username="office").values_list("pk", flat=True).first()
@@ -85,17 +112,41 @@ def generate(n: int, *, seed: int = 7, now: datetime | None = None, batch: int =
             dispatched = reported + timedelta(hours=rng.uniform(0.2, 6))
             due = dispatched + timedelta(hours=rng.choice([4, 8, 24, 48, 72]))
             late = rng.random() < 0.12
-            submitted = due + timedelta(hours=rng.uniform(1, 48)) if late else dispatched + (due - dispatched) * rng.uniform(0.2, 0.95)
+            submitted = (
+                due + timedelta(hours=rng.uniform(1, 48))
+                if late
+                else dispatched + (due - dispatched) * rng.uniform(0.2, 0.95)
+            )
             closed = submitted + timedelta(hours=rng.uniform(1, 24))
             p = Problem(
-                pk=pk, code=f"WT-{reported.year}-{pk:07d}", tracking_code=f"B{pk:09d}",
-                source=_pick(rng, SOURCE_MIX), category_id=cat[0], lng=lng, lat=lat,
-                address="", grid_id=grid[0], unit_id=grid[1], department_id=cat[1] or cat[3],
-                work_line_id=cat[2], severity="normal", status=status, reported_at=reported,
-                created_at=reported, updated_at=reported, description="批量生成的问题",
+                pk=pk,
+                code=f"WT-{reported.year}-{pk:07d}",
+                tracking_code=f"B{pk:09d}",
+                source=_pick(rng, SOURCE_MIX),
+                category_id=cat[0],
+                lng=lng,
+                lat=lat,
+                address="",
+                grid_id=grid[0],
+                unit_id=grid[1],
+                department_id=cat[1] or cat[3],
+                work_line_id=cat[2],
+                severity="normal",
+                status=status,
+                reported_at=reported,
+                created_at=reported,
+                updated_at=reported,
+                description="批量生成的问题",
                 rework_count=1 if rng.random() < 0.06 else 0,
             )
-            trail = [("report", "", status if status in ("reported", "verifying_report") else "reported", reported)]
+            trail = [
+                (
+                    "report",
+                    "",
+                    status if status in ("reported", "verifying_report") else "reported",
+                    reported,
+                )
+            ]
             if status not in ("reported", "verifying_report", "voided", "merged", "accepted"):
                 p.accepted_at, p.dispatched_at, p.due_at = reported, dispatched, due
                 p.warn_at = dispatched + (due - dispatched) * 0.8
@@ -106,7 +157,12 @@ def generate(n: int, *, seed: int = 7, now: datetime | None = None, batch: int =
                         p.remind_at = p.warn_at if p.warn_at > now else None
                         p.overdue_at = due
                     else:
-                        p.escalate_at = due + timedelta(hours=24)
+                        # Steady state of a running worker: levels already raised for every
+                        # span passed; only the next one is pending.
+                        passed = [h for h in ESCALATION_HOURS if due + timedelta(hours=h) <= now]
+                        p.escalation_level = len(passed)
+                        later = [h for h in ESCALATION_HOURS if due + timedelta(hours=h) > now]
+                        p.escalate_at = due + timedelta(hours=later[0]) if later else None
                 if status == "paused":
                     p.paused_at = dispatched + timedelta(hours=1)
                     trail.append(("approve_pause", "dispatched", "paused", p.paused_at))
@@ -120,15 +176,31 @@ def generate(n: int, *, seed: int = 7, now: datetime | None = None, batch: int =
                 p.accepted_at = reported + timedelta(hours=1)
                 trail.append(("accept", "reported", "accepted", p.accepted_at))
             elif status in ("voided", "merged"):
-                trail.append(("void" if status == "voided" else "merge", "reported", status,
-                              reported + timedelta(hours=2)))
+                trail.append(
+                    (
+                        "void" if status == "voided" else "merge",
+                        "reported",
+                        status,
+                        reported + timedelta(hours=2),
+                    )
+                )
             problems.append(p)
             event_rows.extend((pk, *t) for t in trail)
         with transaction.atomic():
             Problem.objects.bulk_create(problems, batch_size=2000)
             ProblemEvent.objects.bulk_create(
-                [ProblemEvent(problem_id=pk, action=a, from_status=f, to_status=t, created_at=at,
-                              actor_id=actor, processed_at=at) for pk, a, f, t, at in event_rows],
+                [
+                    ProblemEvent(
+                        problem_id=pk,
+                        action=a,
+                        from_status=f,
+                        to_status=t,
+                        created_at=at,
+                        actor_id=actor,
+                        processed_at=at,
+                    )
+                    for pk, a, f, t, at in event_rows
+                ],
                 batch_size=5000,
             )
         made += size
@@ -136,7 +208,9 @@ def generate(n: int, *, seed: int = 7, now: datetime | None = None, batch: int =
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-            cursor.execute("SELECT setval(pg_get_serial_sequence('problems_problem','id'), (SELECT max(id) FROM problems_problem))")
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence('problems_problem','id'), (SELECT max(id) FROM problems_problem))"
+            )
     else:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

@@ -72,9 +72,13 @@ def bench_ledger_data(opts: dict[str, Any]) -> dict[str, Any]:
     from bench.ledger import generate
 
     data = generate(opts["n"])
-    return {"figure": data["seconds"], "unit": "s", "target": "minutes for 1M (issue 8)",
-            "met": data["seconds"] < 30 * 60,
-            "detail": f"{data['problems']:,} problems, {data['events']:,} events"}
+    return {
+        "figure": data["seconds"],
+        "unit": "s",
+        "target": "minutes for 1M (issue 8)",
+        "met": data["seconds"] < 30 * 60,
+        "detail": f"{data['problems']:,} problems, {data['events']:,} events",
+    }
 
 
 def _http_bench(opts: dict[str, Any], kind: str, paths: list[str]) -> dict[str, Any]:
@@ -84,10 +88,14 @@ def _http_bench(opts: dict[str, Any], kind: str, paths: list[str]) -> dict[str, 
         headers = login_headers(host)[kind]
         load(host, paths, headers, clients=2, requests_per_client=5)  # warm up
         r = load(host, paths, headers, clients=8, requests_per_client=opts["requests"])
-    return {"figure": r["p95_ms"], "unit": "ms p95", "target": "p95 < 100 ms at 1M",
-            "met": r["p95_ms"] < 100 and r["error_count"] == 0,
-            "detail": f"p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms, {r['rps']} req/s, 8 clients, "
-                      f"{opts['workers']} workers, {r['requests']} requests, errors {r['error_count']}"}
+    return {
+        "figure": r["p95_ms"],
+        "unit": "ms p95",
+        "target": "p95 < 100 ms at 1M",
+        "met": r["p95_ms"] < 100 and r["error_count"] == 0,
+        "detail": f"p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms, {r['rps']} req/s, 8 clients, "
+        f"{opts['workers']} workers, {r['requests']} requests, errors {r['error_count']}",
+    }
 
 
 def _some_category() -> int:
@@ -98,15 +106,24 @@ def _some_category() -> int:
 
 def bench_ledger_list_page(opts: dict[str, Any]) -> dict[str, Any]:
     cat = _some_category()
-    paths = ["/problems/", "/problems/?status=dispatched", f"/problems/?category={cat}",
-             "/problems/?page=5", "/problems/?q=WT-2026"]
+    paths = [
+        "/problems/",
+        "/problems/?status=dispatched",
+        f"/problems/?category={cat}",
+        "/problems/?page=5",
+        "/problems/?q=WT-2026",
+    ]
     return _http_bench(opts, "page", paths)
 
 
 def bench_ledger_api_list(opts: dict[str, Any]) -> dict[str, Any]:
     cat = _some_category()
-    paths = ["/api/v1/problems/", "/api/v1/problems/?status=dispatched",
-             f"/api/v1/problems/?category={cat}", "/api/v1/problems/?page=5&page_size=50"]
+    paths = [
+        "/api/v1/problems/",
+        "/api/v1/problems/?status=dispatched",
+        f"/api/v1/problems/?category={cat}",
+        "/api/v1/problems/?page=5&page_size=50",
+    ]
     return _http_bench(opts, "api", paths)
 
 
@@ -122,8 +139,13 @@ def bench_deadline_sweep(opts: dict[str, Any]) -> dict[str, Any]:
     started = time.perf_counter()
     result = sweep(datetime(2026, 11, 1, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
     seconds = round(time.perf_counter() - started, 2)
-    return {"figure": seconds, "unit": "s", "target": "< 5 s over all open problems",
-            "met": seconds < 5, "detail": f"{open_rows:,} dispatched rows; {result}"}
+    return {
+        "figure": seconds,
+        "unit": "s",
+        "target": "< 5 s over all open problems",
+        "met": seconds < 5,
+        "detail": f"{open_rows:,} dispatched rows; {result}",
+    }
 
 
 def bench_ledger_export(opts: dict[str, Any]) -> dict[str, Any]:
@@ -137,11 +159,17 @@ def bench_ledger_export(opts: dict[str, Any]) -> dict[str, Any]:
         "print(round(time.perf_counter() - t, 1), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, size)"
     )
     env = {**os.environ, "DATABASE_URL": opts["database_url"]}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
-                         cwd=ROOT, check=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT, check=True
+    ).stdout.split()
     seconds, peak_mb, size = float(out[0]), int(out[1]), int(out[2])
-    return {"figure": peak_mb, "unit": "MB peak", "target": "< 300 MB while exporting 1M rows",
-            "met": peak_mb < 300, "detail": f"{seconds} s, file {size / 1e6:.0f} MB"}
+    return {
+        "figure": peak_mb,
+        "unit": "MB peak",
+        "target": "< 300 MB while exporting 1M rows",
+        "met": peak_mb < 300,
+        "detail": f"{seconds} s, file {size / 1e6:.0f} MB",
+    }
 
 
 BENCHES: dict[str, tuple[str, Bench, bool]] = {
@@ -278,8 +306,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", 4)))
     args = parser.parse_args()
     names = [n for n in (args.only.split(",") if args.only else BENCHES) if n]
-    opts = {"points": args.points, "site_rows": args.site_rows, "n": args.n,
-            "requests": args.requests, "workers": args.workers}
+    opts = {
+        "points": args.points,
+        "site_rows": args.site_rows,
+        "n": args.n,
+        "requests": args.requests,
+        "workers": args.workers,
+    }
     if args.child:
         child(args.child, names, opts)
         return

@@ -42,7 +42,9 @@ class FastSelectMixin:
     def _option(value: Any, label: Any, selected: set[str]) -> str:
         raw = "" if value is None else str(getattr(value, "value", value))
         flag = " selected" if raw in selected else ""
-        return f'<option value="{conditional_escape(raw)}"{flag}>{conditional_escape(label)}</option>'
+        return (
+            f'<option value="{conditional_escape(raw)}"{flag}>{conditional_escape(label)}</option>'
+        )
 
 
 class FastSelect(FastSelectMixin, forms.Select):

@@ -45,6 +45,7 @@ from chuangwei.places.services import grid_index, save_grid
 from . import names
 from .layout import CITY_CODE, division_units
 from .plan import SITE_TYPE_GROUPS, SITE_TYPES, CityPlan, plan_city
+from .problems import build_demo_problems, ledger_size
 
 DEMO_PASSWORD = "Demo@2026"
 DEFAULT_SEED = 2026
@@ -162,6 +163,7 @@ class DemoSummary:
     sites: int = 0
     sites_outside: int = 0
     standards: str = ""
+    problems: int = 0
     logins: list[DemoLogin] = field(default_factory=list)
     password: str = DEMO_PASSWORD
     seconds: float = 0.0
@@ -534,12 +536,16 @@ def demo_loaded() -> bool:
 
 
 def build_demo_city(
-    seed: int = DEFAULT_SEED, sites: int = DEFAULT_SITES, stdout: _Writer | None = None
+    seed: int = DEFAULT_SEED,
+    sites: int = DEFAULT_SITES,
+    stdout: _Writer | None = None,
+    problems: bool = True,
 ) -> DemoSummary:
     """Build the whole demo city in one transaction; all or nothing.
 
     Returns ``DemoSummary(already_loaded=True)`` and changes nothing when the city is
-    already there. Raises DemoDatabaseNotEmpty when other org units exist.
+    already there. Raises DemoDatabaseNotEmpty when other org units exist. With
+    ``problems`` it also fills the ledger (``demo/problems``).
     """
     if demo_loaded():
         return DemoSummary(already_loaded=True, seed=seed)
@@ -559,6 +565,10 @@ def build_demo_city(
         builder.build_users()
         builder.say("people and logins")
         builder.load_standards()
+        if problems:  # the ledger needs the city, the logins and the categories above
+            size = ledger_size(sites, DEFAULT_SITES)
+            builder.summary.problems = build_demo_problems(seed=seed, stdout=stdout, **size)
+            builder.say(f"{builder.summary.problems} problems in the ledger")
     summary = builder.summary
     summary.people = builder.people.count
     summary.seconds = round(time.monotonic() - builder.started, 1)

@@ -39,7 +39,7 @@ AUDIENCE: dict[str, tuple[str, ...]] = {
     A.REJECT_PAUSE: ("handlers",),
     A.VERIFY_PASS: ("handlers", "reporter"),
 }
-LEVEL = {
+LEVEL: dict[str, str] = {
     A.OVERDUE: "danger",
     A.ESCALATE: "danger",
     A.VERIFY_FAIL: "warning",
@@ -85,7 +85,7 @@ def recipients(event: ProblemEvent) -> set[User]:
             found |= _heads(problem)
         elif group == "office":
             found |= _office()
-        elif group == "reporter" and problem.reporter_id and problem.reporter.is_active:
+        elif group == "reporter" and problem.reporter is not None and problem.reporter.is_active:
             found.add(problem.reporter)
     if event.actor_id:
         found.discard(event.actor)

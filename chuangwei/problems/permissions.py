@@ -40,13 +40,13 @@ def actions_for(user: Any, problem: Problem, pending: set[str] | None = None) ->
             problem.requests.filter(status=RequestStatus.PENDING).values_list("kind", flat=True)
         )
     )
-    needs_request = {
+    needs_request: dict[str, str] = {
         ProblemAction.APPROVE_EXTENSION: RequestKind.EXTENSION,
         ProblemAction.REJECT_EXTENSION: RequestKind.EXTENSION,
         ProblemAction.APPROVE_PAUSE: RequestKind.PAUSE,
         ProblemAction.REJECT_PAUSE: RequestKind.PAUSE,
     }
-    blocked_by_request = {
+    blocked_by_request: dict[str, str] = {
         ProblemAction.REQUEST_EXTENSION: RequestKind.EXTENSION,
         ProblemAction.REQUEST_PAUSE: RequestKind.PAUSE,
     }
@@ -70,7 +70,7 @@ def actions_for(user: Any, problem: Problem, pending: set[str] | None = None) ->
 
 def load_problem(user: Any, pk: int) -> Problem:
     """The problem if ``user`` may see it, else 404."""
-    qs = Problem.objects.visible_to(user).select_related(
+    qs = Problem.objects.visible_to(user).select_related(  # type: ignore[no-untyped-call]
         "category",
         "unit",
         "department",

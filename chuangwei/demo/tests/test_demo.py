@@ -29,7 +29,7 @@ SITES = 300
 
 @pytest.fixture
 def demo(db: Any) -> DemoSummary:
-    return build_demo_city(seed=SEED, sites=SITES)
+    return build_demo_city(seed=SEED, sites=SITES, problems=False)
 
 
 def test_grid_counts_are_5_21_184(demo: DemoSummary) -> None:

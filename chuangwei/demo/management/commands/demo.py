@@ -72,7 +72,8 @@ class Command(BaseCommand):
                 _(
                     "Demo city built in %(seconds)ss (seed %(seed)s): %(units)s org units, "
                     "%(people)s people, %(lines)s work lines, grids %(large)s/%(medium)s/%(small)s, "
-                    "%(sites)s sites (%(outside)s outside every grid)."
+                    "%(sites)s sites (%(outside)s outside every grid), %(problems)s problems in the "
+                    "ledger."
                 )
                 % {
                     "seconds": summary.seconds,
@@ -85,6 +86,7 @@ class Command(BaseCommand):
                     "small": grids.get(3, 0),
                     "sites": summary.sites,
                     "outside": summary.sites_outside,
+                    "problems": summary.problems,
                 }
             )
         )
