@@ -87,3 +87,30 @@ class TreeModel(TimeStampedModel):
 
     def subtree_q(self, prefix: str = "") -> Q:
         return Q(**{f"{prefix}path__startswith": self.path})
+
+
+class EventModel(models.Model):
+    """Base of every event row: something that happened, who did it, when, and its outbox mark.
+
+    An event doubles as audit trail, timeline and notification outbox: ``processed_at`` is set
+    once its side effects (notices) are queued, so a worker can find the rest by an index.
+    Event rows are never edited or deleted. Subclasses add the subject FK and what moved.
+    """
+
+    actor = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("actor name"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("time"), db_index=True)
+    note = models.TextField(_("note"), blank=True)
+    payload = models.JSONField(_("details"), default=dict, blank=True)
+    processed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]

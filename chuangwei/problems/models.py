@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from chuangwei.core.models import ScopedQuerySet, SharedQuerySet, TimeStampedModel
+from chuangwei.core.models import EventModel, ScopedQuerySet, SharedQuerySet, TimeStampedModel
 from chuangwei.standards.choices import DeadlineUnit, Severity
 
 from .choices import (
@@ -234,7 +234,7 @@ class Problem(TimeStampedModel):
         return self.status in OPEN_STATUSES
 
 
-class ProblemEvent(models.Model):
+class ProblemEvent(EventModel):
     """One thing that happened to a problem: a transition, a reminder, a comment.
 
     Audit trail, timeline, SLA and ranking source, and the notification outbox
@@ -247,15 +247,6 @@ class ProblemEvent(models.Model):
     action = models.CharField(_("action"), max_length=24)
     from_status = models.CharField(_("from status"), max_length=20, blank=True)
     to_status = models.CharField(_("to status"), max_length=20, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("actor"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    actor_name = models.CharField(_("actor name"), max_length=100, blank=True)
     unit = models.ForeignKey(
         "org.OrgUnit",
         verbose_name=_("unit"),
@@ -264,11 +255,7 @@ class ProblemEvent(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("time"), db_index=True)
-    note = models.TextField(_("note"), blank=True)
-    payload = models.JSONField(_("details"), default=dict, blank=True)
     is_public = models.BooleanField(_("shown to the public"), default=False)
-    processed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("problem event")
