@@ -604,15 +604,24 @@ def approve_extension(
         )
 
 
-def reject_extension(
-    problem: Problem, *, by: Any, note: str, now: datetime | None = None
+def _reject(
+    problem: Problem, kind: str, action: str, *, by: Any, note: str, now: datetime | None
 ) -> ProblemEvent:
     now = _now(now)
     with transaction.atomic():
-        request = _pending(problem, RequestKind.EXTENSION, ProblemAction.REJECT_EXTENSION, by)
-        event = _transition(problem, ProblemAction.REJECT_EXTENSION, by=by, now=now, note=note)
+        request = _pending(problem, kind, action, by)
+        event = _transition(problem, action, by=by, now=now, note=note)
         _decide(request, RequestStatus.REJECTED, by=by, note=note, now=now)
         return event
+
+
+def reject_extension(
+    problem: Problem, *, by: Any, note: str, now: datetime | None = None
+) -> ProblemEvent:
+    """Refuse the pending extension request; the deadline stays."""
+    return _reject(
+        problem, RequestKind.EXTENSION, ProblemAction.REJECT_EXTENSION, by=by, note=note, now=now
+    )
 
 
 def approve_pause(
@@ -637,12 +646,10 @@ def approve_pause(
 def reject_pause(
     problem: Problem, *, by: Any, note: str, now: datetime | None = None
 ) -> ProblemEvent:
-    now = _now(now)
-    with transaction.atomic():
-        request = _pending(problem, RequestKind.PAUSE, ProblemAction.REJECT_PAUSE, by)
-        event = _transition(problem, ProblemAction.REJECT_PAUSE, by=by, now=now, note=note)
-        _decide(request, RequestStatus.REJECTED, by=by, note=note, now=now)
-        return event
+    """Refuse the pending pause request; the clock keeps running."""
+    return _reject(
+        problem, RequestKind.PAUSE, ProblemAction.REJECT_PAUSE, by=by, note=note, now=now
+    )
 
 
 def resume_problem(
