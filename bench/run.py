@@ -104,6 +104,12 @@ def _some_category() -> int:
     return Problem.objects.values_list("category_id", flat=True).first() or 0
 
 
+def _some_code() -> str:
+    from chuangwei.problems.models import Problem
+
+    return Problem.objects.order_by("pk").values_list("code", flat=True)[1000:1001].first() or ""
+
+
 def bench_ledger_list_page(opts: dict[str, Any]) -> dict[str, Any]:
     cat = _some_category()
     paths = [
@@ -196,12 +202,18 @@ def setup_django(database_url: str) -> None:
 
 
 def prepare_database(kind: str) -> str:
+    """A fresh benchmark database, or with BENCH_REUSE=1 the one the last run left."""
+    reuse = os.environ.get("BENCH_REUSE") == "1"
     if kind == "sqlite":
         path = OUT / "bench.sqlite3"
+        if reuse and path.exists():
+            return f"sqlite:///{path}"
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         return f"sqlite:///{path}"
     url = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/chuangwei_bench")
+    if reuse:
+        return url
     base, name = url.rsplit("/", 1)
     subprocess.run(
         ["psql", f"{base}/postgres", "-qc", f"DROP DATABASE IF EXISTS {name}"], check=True
@@ -333,7 +345,15 @@ def main() -> None:
         for name, r in run_database_benches(kind, db_names, opts).items():
             results["benches"].setdefault(name, {})[kind] = r
             print(name, kind, r)
-    (OUT / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=2))
+    previous = OUT / "results.json"
+    if os.environ.get("BENCH_MERGE") == "1" and previous.exists():
+        # Re-running some benchmarks keeps the other figures of the last full run.
+        old = json.loads(previous.read_text())
+        for name, per_db in results["benches"].items():
+            old.setdefault("benches", {}).setdefault(name, {}).update(per_db)
+        old.update({k: results[k] for k in ("when", "machine", "commit")})
+        results = old
+    previous.write_text(json.dumps(results, ensure_ascii=False, indent=2))
     write_doc(render(results))
     print(f"wrote {OUT / 'results.json'} and {DOC}")
 

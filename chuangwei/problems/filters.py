@@ -23,8 +23,6 @@ from chuangwei.standards.models import ProblemCategory
 from .choices import ProblemSource, ProblemStatus
 from .models import CalendarDay, DeadlineRule, Problem
 
-CODE_RE = re.compile(r"^WT-\d{4}-\d{6}$", re.IGNORECASE)
-
 
 class SingleSelectList(forms.SelectMultiple):
     """Renders a plain dropdown but reads every value (``?status=a&status=b`` from links
@@ -40,6 +38,9 @@ class SingleSelectList(forms.SelectMultiple):
 
 class TreeModelChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = TreeChoiceField
+
+
+CODE_PREFIX = re.compile(r"WT-\d{4}(-\d*)?")
 
 
 def category_choices(request: Any) -> QuerySet[ProblemCategory]:
@@ -66,6 +67,15 @@ def local_day_start(day: date) -> datetime:
 
 class ProblemFilter(BaseFilterSet):
     search_fields = ("code", "description", "address")
+
+    def filter_q(self, queryset: QuerySet[Problem], name: str, value: str) -> QuerySet[Problem]:
+        """A problem code (or its prefix, e.g. ``WT-2026-0012``) is looked up through the unique
+        index on ``code`` as a range; other text scans code, description and address."""
+        text = value.strip().upper()
+        if CODE_PREFIX.fullmatch(text):
+            return queryset.filter(code__gte=text, code__lt=text + "\uffff")
+        return super().filter_q(queryset, name, value)
+
     # distinct=False: status is a column of this table, no join can duplicate rows.
     status = django_filters.MultipleChoiceFilter(
         distinct=False, label=_("Status"), choices=ProblemStatus.choices, widget=SingleSelectList
@@ -107,13 +117,6 @@ class ProblemFilter(BaseFilterSet):
         for name in ("reported_after", "reported_before"):
             self.form.fields[name].widget.input_type = "date"
         self.form.fields["q"].widget.attrs["placeholder"] = _("Code, description, address")
-
-    def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        value = value.strip()
-        if CODE_RE.match(value):
-            # Codes are unique: an exact match uses the index instead of a scan.
-            return queryset.filter(code=value.upper())
-        return super().filter_q(queryset, name, value)
 
     def filter_overdue(
         self, queryset: QuerySet[Any], name: str, value: bool | None
