@@ -13,7 +13,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Model, ProtectedError, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -28,6 +27,7 @@ from django.views.generic.edit import FormView
 from chuangwei.lib.excel import write_xlsx
 
 from .errors import DomainError, InUse
+from .pagination import BoundedPaginator
 from .tables import Column, export_rows
 
 PAGE_SIZES = (10, 20, 30, 50)
@@ -130,7 +130,7 @@ class ObjectListView(ScopedViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        paginator = Paginator(self.rows, self.page_size())
+        paginator = BoundedPaginator(self.rows, self.page_size())
         page = paginator.get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)

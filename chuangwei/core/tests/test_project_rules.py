@@ -99,3 +99,31 @@ def test_no_empty_chinese_translation(po):
         and "msgstr[" not in e
     ]
     assert empty == []
+
+
+class _Rows:
+    """Stands in for a queryset: slicing bounds what ``count()`` sees, as LIMIT does."""
+
+    def __init__(self, n):
+        self.n = n
+
+    def __getitem__(self, key):
+        return _Rows(min(self.n, key.stop))
+
+    def count(self):
+        return self.n
+
+
+def test_bounded_paginator_caps_the_count():
+    from chuangwei.core.pagination import BoundedPaginator
+
+    paginator = BoundedPaginator(_Rows(30), 10)
+    paginator.cap = 25
+    assert (paginator.count, paginator.capped, paginator.num_pages) == (25, True, 3)
+
+
+def test_bounded_paginator_is_exact_below_the_cap():
+    from chuangwei.core.pagination import BoundedPaginator
+
+    paginator = BoundedPaginator(_Rows(7), 5)
+    assert (paginator.count, paginator.capped) == (7, False)
