@@ -88,7 +88,8 @@ bench: setup
 
 prod-check: setup
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) DJANGO_SECURE_COOKIES=1 \
-	DJANGO_SSL_REDIRECT=1 DJANGO_HSTS_SECONDS=31536000 $(PY) manage.py check --deploy --fail-level WARNING
+	DJANGO_SSL_REDIRECT=1 DJANGO_HSTS_SECONDS=31536000 DJANGO_HSTS_INCLUDE_SUBDOMAINS=1 DJANGO_HSTS_PRELOAD=1 \
+	$(PY) manage.py check --deploy --fail-level WARNING
 
 # Regenerate the pinned lock files from requirements*.in (run after changing an .in file).
 lock:
