@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from chuangwei.org.models import OrgUnit
 from chuangwei.places.models import Grid, Site
+from chuangwei.problems.selectors import ledger_counts
 from chuangwei.standards.models import ProblemCategory
 
 
@@ -21,6 +24,16 @@ class HomeView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         context["title"] = _("Home")
         context["breadcrumbs"] = ()
+        counts = ledger_counts(user, timezone.now())
+        context["ledger"] = [
+            (_("Open problems"), counts.open, reverse("problems:problem_list")),
+            (_("Overdue problems"), counts.overdue, reverse("problems:problem_overdue")),
+            (
+                _("Closed in the last 7 days"),
+                counts.closed_7d,
+                reverse("problems:problem_list") + "?status=closed",
+            ),
+        ]
         context["stats"] = [
             (_("Org units"), OrgUnit.objects.visible_to(user).count(), "org:orgunit_list"),
             (_("Grids"), Grid.objects.visible_to(user).count(), "places:grid_list"),

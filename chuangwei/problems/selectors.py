@@ -69,3 +69,22 @@ def find_recurrence_of(category_id: int, lng: float, lat: float, now: datetime) 
     )
     found = _near(qs, lng, lat, settings.CHUANGWEI_RECURRENCE_RADIUS_M)
     return found[0][0].pk if found else None
+
+
+@dataclass(frozen=True)
+class LedgerCounts:
+    open: int
+    overdue: int
+    closed_7d: int
+
+
+def ledger_counts(user: object, now: datetime) -> LedgerCounts:
+    """Open, overdue and recently closed problems in the user's scope (home page KPIs)."""
+    visible = Problem.objects.visible_to(user)  # type: ignore[no-untyped-call]
+    return LedgerCounts(
+        open=visible.filter(status__in=OPEN_STATUSES).count(),
+        overdue=visible.filter(status=ProblemStatus.DISPATCHED, due_at__lt=now).count(),
+        closed_7d=visible.filter(
+            status=ProblemStatus.CLOSED, closed_at__gte=now - timedelta(days=7)
+        ).count(),
+    )
