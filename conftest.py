@@ -113,3 +113,11 @@ def api_as(personas: dict[str, Any]) -> Callable[[str], APIClient]:
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_select_choices() -> None:
+    """Each test sees filter options built from its own rows."""
+    from chuangwei.core import widgets
+
+    widgets._choices_cache.clear()
