@@ -604,14 +604,24 @@ def approve_extension(
         )
 
 
-def _reject(
-    problem: Problem, kind: str, action: str, *, by: Any, note: str, now: datetime | None
+def _settle(
+    problem: Problem,
+    kind: str,
+    action: str,
+    decision: str,
+    *,
+    by: Any,
+    note: str,
+    now: datetime | None,
+    changes: dict[str, Any] | None = None,
 ) -> ProblemEvent:
+    """Decide the pending request of ``kind`` with ``action``: the role is checked, the
+    problem moves (guarded) with its event, and the request is marked, in one transaction."""
     now = _now(now)
     with transaction.atomic():
         request = _pending(problem, kind, action, by)
-        event = _transition(problem, action, by=by, now=now, note=note)
-        _decide(request, RequestStatus.REJECTED, by=by, note=note, now=now)
+        event = _transition(problem, action, by=by, now=now, note=note, changes=changes)
+        _decide(request, decision, by=by, note=note, now=now)
         return event
 
 
@@ -619,8 +629,14 @@ def reject_extension(
     problem: Problem, *, by: Any, note: str, now: datetime | None = None
 ) -> ProblemEvent:
     """Refuse the pending extension request; the deadline stays."""
-    return _reject(
-        problem, RequestKind.EXTENSION, ProblemAction.REJECT_EXTENSION, by=by, note=note, now=now
+    return _settle(
+        problem,
+        RequestKind.EXTENSION,
+        ProblemAction.REJECT_EXTENSION,
+        RequestStatus.REJECTED,
+        by=by,
+        note=note,
+        now=now,
     )
 
 
@@ -629,26 +645,30 @@ def approve_pause(
 ) -> ProblemEvent:
     """Park the problem (挂账): its deadline clock stops until it is resumed."""
     now = _now(now)
-    with transaction.atomic():
-        request = _pending(problem, RequestKind.PAUSE, ProblemAction.APPROVE_PAUSE, by)
-        event = _transition(
-            problem,
-            ProblemAction.APPROVE_PAUSE,
-            by=by,
-            now=now,
-            note=note,
-            changes={"paused_at": now, "remind_at": None, "overdue_at": None, "escalate_at": None},
-        )
-        _decide(request, RequestStatus.APPROVED, by=by, note=note, now=now)
-        return event
+    return _settle(
+        problem,
+        RequestKind.PAUSE,
+        ProblemAction.APPROVE_PAUSE,
+        RequestStatus.APPROVED,
+        by=by,
+        note=note,
+        now=now,
+        changes={"paused_at": now, "remind_at": None, "overdue_at": None, "escalate_at": None},
+    )
 
 
 def reject_pause(
     problem: Problem, *, by: Any, note: str, now: datetime | None = None
 ) -> ProblemEvent:
     """Refuse the pending pause request; the clock keeps running."""
-    return _reject(
-        problem, RequestKind.PAUSE, ProblemAction.REJECT_PAUSE, by=by, note=note, now=now
+    return _settle(
+        problem,
+        RequestKind.PAUSE,
+        ProblemAction.REJECT_PAUSE,
+        RequestStatus.REJECTED,
+        by=by,
+        note=note,
+        now=now,
     )
 
 
