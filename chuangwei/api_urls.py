@@ -5,10 +5,14 @@ from rest_framework.routers import DefaultRouter
 
 from chuangwei.accounts.api import views as accounts
 from chuangwei.accounts.api.token import ObtainTokenView
+from chuangwei.inspections.api import routes as inspections_routes
 from chuangwei.notifications.api import views as notifications
+from chuangwei.open311.api import routes as open311_routes
 from chuangwei.org.api import views as org
 from chuangwei.places.api import views as places
 from chuangwei.problems.api import views as problems
+from chuangwei.public.api import routes as public_routes
+from chuangwei.rankings.api import routes as rankings_routes
 from chuangwei.standards.api import views as standards
 
 router = DefaultRouter()
@@ -34,6 +38,8 @@ router.register("problems", problems.ProblemViewSet)
 router.register("problem-events", problems.ProblemEventViewSet)
 router.register("calendar-days", problems.CalendarDayViewSet)
 router.register("deadline-rules", problems.DeadlineRuleViewSet)
+for _routes in (inspections_routes, rankings_routes, public_routes, open311_routes):
+    _routes.register(router)
 
 urlpatterns = [
     path("", include(router.urls)),

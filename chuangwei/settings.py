@@ -40,7 +40,11 @@ INSTALLED_APPS = [
     "chuangwei.places",
     "chuangwei.standards",
     "chuangwei.problems",
+    "chuangwei.inspections",
+    "chuangwei.rankings",
     "chuangwei.dashboards",
+    "chuangwei.public",
+    "chuangwei.open311",
     "chuangwei.demo",
 ]
 

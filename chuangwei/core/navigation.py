@@ -38,6 +38,40 @@ def _menu() -> list[MenuItem]:
             ],
         ),
         MenuItem(
+            _("Inspections"),
+            icon="bi-clipboard-data",
+            children=[
+                MenuItem(_("Inspection tasks"), "inspections:task_list"),
+                MenuItem(_("Score sheets"), "inspections:sheet_list"),
+                MenuItem(_("Sampling"), "inspections:sampling"),
+                MenuItem(_("Inspection results"), "inspections:results"),
+                MenuItem(_("Projected score"), "inspections:projection"),
+                MenuItem(_("Patrol coverage"), "inspections:patrol_coverage"),
+            ],
+        ),
+        MenuItem(
+            _("Rankings"),
+            icon="bi-bar-chart",
+            children=[
+                MenuItem(_("Metrics"), "rankings:metrics"),
+                MenuItem(_("Ranking snapshots"), "rankings:snapshot_list"),
+                MenuItem(_("Red and black lists"), "rankings:redblack"),
+                MenuItem(_("Points lost"), "rankings:points_lost"),
+                MenuItem(_("Accountability"), "rankings:accountability_list"),
+                MenuItem(_("Ranking schemes"), "rankings:scheme_list", config_only=True),
+            ],
+        ),
+        MenuItem(
+            _("Public"),
+            icon="bi-people",
+            children=[
+                MenuItem(_("Public content"), "public:moderation"),
+                MenuItem(_("Surveys"), "public:survey_list"),
+                MenuItem(_("Polls"), "public:poll_list"),
+                MenuItem(_("Open311 clients"), "open311:client_list", config_only=True),
+            ],
+        ),
+        MenuItem(
             _("Organisation"),
             icon="bi-diagram-3",
             children=[

@@ -76,6 +76,10 @@ SOURCE_ALIASES = {
     "省暗访": ProblemSource.PROVINCIAL_COVERT,
     "市级督查": ProblemSource.CITY_SUPERVISION,
     "模拟暗访": ProblemSource.MOCK_COVERT,
+    "暗访": ProblemSource.COVERT_CHECK,
+    "明查": ProblemSource.OPEN_CHECK,
+    "交叉检查": ProblemSource.CROSS_CHECK,
+    "日常巡查": ProblemSource.ROUTINE_CHECK,
 }
 
 

@@ -86,7 +86,10 @@ def test_every_env_variable_is_documented_in_env_example():
     assert used - documented == set()
 
 
-@pytest.mark.parametrize("po", sorted((ROOT / "locale").rglob("django*.po")))
+@pytest.mark.parametrize(
+    "po",
+    sorted((ROOT / "locale").rglob("django*.po")) + sorted(PACKAGE.glob("*/locale/*/*/django*.po")),
+)
 def test_no_empty_chinese_translation(po):
     text = po.read_text(encoding="utf-8")
     entries = text.split("\n\n")[1:]

@@ -1,0 +1,7 @@
+"""The rankings app's resources on the /api/v1/ router (called from chuangwei/api_urls.py)."""
+
+from rest_framework.routers import DefaultRouter
+
+
+def register(router: DefaultRouter) -> None:
+    """Register this app's viewsets, kebab-case plural names."""
