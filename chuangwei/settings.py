@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -92,6 +93,13 @@ DATABASES = {
         env_str("DATABASE_URL", _default_db), conn_max_age=env_int("DB_CONN_MAX_AGE", 0)
     )
 }
+# A streaming replica takes the heavy read-only work that opts in (core.db_router).
+if env_str("DATABASE_REPLICA_URL", ""):
+    DATABASES["replica"] = dj_database_url.parse(
+        env_str("DATABASE_REPLICA_URL", ""), conn_max_age=env_int("DB_CONN_MAX_AGE", 0)
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["chuangwei.core.db_router.ReplicaRouter"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
@@ -133,15 +141,47 @@ FORMAT_MODULE_PATH = ["chuangwei.formats"]
 FILTERS_EMPTY_CHOICE_LABEL = _("All")
 USE_THOUSAND_SEPARATOR = False
 
+# Shared cache: per-process memory unless CACHE_URL names Redis (needed with several
+# server processes, so rate limits and cached filter options are shared).
+_cache_url = env_str("CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
+        if _cache_url.startswith(("redis://", "rediss://", "unix://"))
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# Background tasks (core.tasks): "inline" runs them in-process after commit; "rq" queues
+# them in Redis for `manage.py rqworker`.
+CHUANGWEI_TASKS = env_str("CHUANGWEI_TASKS", "inline")
+REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Photos and uploads on S3-compatible object storage (MinIO, OSS, COS) when a bucket is set.
+if env_str("CHUANGWEI_S3_BUCKET", ""):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("CHUANGWEI_S3_BUCKET", ""),
+            "endpoint_url": env_str("CHUANGWEI_S3_ENDPOINT", "") or None,
+            "access_key": env_str("CHUANGWEI_S3_ACCESS_KEY", ""),
+            "secret_key": env_str("CHUANGWEI_S3_SECRET_KEY", ""),
+            "region_name": env_str("CHUANGWEI_S3_REGION", "") or None,
+            "location": env_str("CHUANGWEI_S3_PREFIX", ""),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 32 * 1024 * 1024
 # Largest spreadsheet or document a user may upload (bytes).
@@ -213,8 +253,22 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        # One JSON object per line for log collectors (LOG_FORMAT=json).
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "json_ensure_ascii": False,
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if env_str("LOG_FORMAT", "plain") == "json" else "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }

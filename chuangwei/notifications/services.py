@@ -1,7 +1,8 @@
 """Writes of the notifications app: queue notices, deliver them, mark them read.
 
-``notify`` only writes outbox rows, in the caller's transaction; delivery starts after
-commit (``transaction.on_commit``), so a rollback sends nothing. Whatever is not sent
+``notify`` only writes outbox rows, in the caller's transaction; delivery is handed to the
+background after commit (``core.tasks.enqueue``: in-process, or an RQ worker), so a
+rollback sends nothing. Whatever is not sent
 then (a sender failed, the process died) is picked up by ``send_notifications``.
 """
 
@@ -10,7 +11,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.db import connection, transaction
 from django.db.models import F
@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chuangwei.accounts.models import User
+from chuangwei.core import tasks
 from chuangwei.core.errors import Conflict, InvalidInput, NotAllowed
 
 from .choices import (
@@ -112,7 +113,7 @@ def notify(
     created = _insert(rows, deduplicate=dedupe_key is not None)
     if created:
         ids = [message.pk for message in created]
-        transaction.on_commit(partial(deliver_messages, ids), robust=True)
+        tasks.enqueue(deliver_messages, ids)
     return created
 
 
@@ -261,7 +262,7 @@ def retry_message(
     if not moved:
         raise Conflict()
     message.status, message.next_attempt_at = OutboxStatus.PENDING, now
-    transaction.on_commit(partial(deliver_messages, [message.pk]), robust=True)
+    tasks.enqueue(deliver_messages, [message.pk])
     return message
 
 
