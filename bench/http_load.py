@@ -17,6 +17,7 @@ import time
 import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,7 @@ def gunicorn(database_url: str, *, port: int = 8765, workers: int = 4) -> Iterat
             sys.executable,
             "-m",
             "gunicorn",
-            "chuangwei.wsgi",
+            "bench.ceiling:application",
             "-w",
             str(workers),
             "-b",
@@ -110,9 +111,20 @@ def login_headers(
     return {"page": {"Cookie": session}, "api": {"Authorization": f"Token {token}"}}
 
 
+@dataclass(frozen=True)
+class Call:
+    """One request a client makes: a GET of ``path`` unless a method and body are given."""
+
+    path: str
+    method: str = "GET"
+    body: bytes | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+    ok: tuple[int, ...] = (200,)
+
+
 def load(
     host: str,
-    paths: list[str],
+    paths: list[str] | list[Call] | list[str | Call],
     headers: dict[str, str],
     *,
     clients: int = 8,
@@ -129,15 +141,21 @@ def load(
         mine: list[float] = []
         barrier.wait()
         for i in range(requests_per_client):
-            path = paths[(index + i) % len(paths)]
+            item = paths[(index + i) % len(paths)]
+            call = item if isinstance(item, Call) else Call(item)
             started = time.perf_counter()
             try:
-                conn.request("GET", path, headers=headers)
+                conn.request(
+                    call.method,
+                    call.path,
+                    body=call.body,
+                    headers={**headers, **dict(call.headers)},
+                )
                 resp = conn.getresponse()
                 resp.read()
-                if resp.status != 200:
+                if resp.status not in call.ok:
                     with lock:
-                        errors.append(f"{resp.status} {path}")
+                        errors.append(f"{resp.status} {call.method} {call.path}")
             except OSError as exc:
                 with lock:
                     errors.append(str(exc))

@@ -10,6 +10,28 @@ from typing import Any
 from django.utils import timezone
 from django.utils.formats import date_format
 
+_LABELS: dict[tuple[type, str], dict[Any, Any] | None] = {}
+
+
+def choice_label(obj: Any, field_name: str) -> Any:
+    """``obj.get_<field>_display()`` through a per-field dict: Django's version hashes the
+    whole choice list on every call, which showed up on every row of every list page."""
+    key = (type(obj), field_name)
+    if key not in _LABELS:
+        try:
+            field = obj._meta.get_field(field_name)
+        except (AttributeError, LookupError):
+            _LABELS[key] = None
+        else:
+            _LABELS[key] = dict(field.flatchoices) if field.choices else None
+    labels = _LABELS[key]
+    value = getattr(obj, field_name)
+    if labels is None:
+        getter = getattr(obj, f"get_{field_name}_display", None)
+        return getter() if getter is not None else value
+    label = labels.get(value, value)
+    return str(label) if label is not None and not isinstance(label, (int, float)) else label
+
 
 @dataclass(frozen=True)
 class Column:
@@ -51,9 +73,8 @@ class Column:
     def display(self, obj: Any) -> Any:
         if self.kind == "badge" and self.getter is None:
             parent = self._parent(obj)
-            getter = getattr(parent, f"get_{self.key.split('.')[-1]}_display", None)
-            if getter is not None:
-                return getter()
+            if parent is not None:
+                return choice_label(parent, self.key.split(".")[-1])
         return self.raw(obj)
 
     def cell(self, obj: Any) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from chuangwei.core.errors import DomainError
-from chuangwei.core.tables import Column
+from chuangwei.core.tables import Column, choice_label
 from chuangwei.core.views import (
     ObjectListView,
     domain_error_message,
@@ -127,7 +127,7 @@ def visible_problems(user: Any) -> QuerySet[Problem]:
 LIST_COLUMNS = [
     Column("code", gettext_lazy("Code"), link=True),
     Column("category.name", gettext_lazy("Category"), truncate=12),
-    Column("source", gettext_lazy("Source"), getter=lambda p: p.get_source_display()),
+    Column("source", gettext_lazy("Source"), getter=lambda p: choice_label(p, "source")),
     Column("unit.name", gettext_lazy("Responsible unit")),
     Column("department.name", gettext_lazy("Department")),
     Column("status", gettext_lazy("Status"), kind="badge", colors=PROBLEM_STATUS_COLORS),
