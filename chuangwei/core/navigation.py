@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django.http import HttpRequest
@@ -117,17 +118,23 @@ def _menu() -> list[MenuItem]:
     ]
 
 
+@lru_cache(maxsize=256)
+def _url(url_name: str) -> str:
+    """Menu URLs never change while the process runs; reversing ~40 names cost every page."""
+    try:
+        return reverse(url_name)
+    except NoReverseMatch:
+        return ""
+
+
 def _resolve(item: MenuItem, manages_config: bool) -> MenuItem | None:
     if item.config_only and not manages_config:
         return None
     if item.children:
         item.children = [c for c in (_resolve(c, manages_config) for c in item.children) if c]
         return item if item.children else None
-    try:
-        item.url = reverse(item.url_name)
-    except NoReverseMatch:
-        return None
-    return item
+    item.url = _url(item.url_name)
+    return item if item.url else None
 
 
 def _mark_active(menu: list[MenuItem], path: str) -> None:
