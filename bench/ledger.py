@@ -3,7 +3,9 @@
 ``generate(n)`` builds the demo city (org tree, grids, sites, categories, logins) and then
 N problems spread over two years with their events, by bulk inserts: realistic mixes of
 categories, sources and states (most closed, some overdue, reworked, paused, recurring).
-Photos are references, not files (the photo pipeline is measured separately).
+Photos are references: every problem gets ``PHOTOS_PER_PROBLEM`` photo rows (before, and
+after once fixed) pointing at a few small JPEG files written once under MEDIA_ROOT/bench/,
+with distinct hashes; the photo pipeline itself is measured by the report POST benchmark.
 """
 
 from __future__ import annotations
@@ -38,6 +40,81 @@ SOURCE_MIX = [
     ("provincial_covert", 0.015),
     ("national_covert", 0.005),
 ]
+
+
+PHOTOS_PER_PROBLEM = 3
+FIXED = ("submitted", "closed")
+
+
+def _photo_files() -> dict[str, tuple[str, int]]:
+    """Three small JPEGs (before, after, thumbnail) stored once; rows point at them."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from PIL import Image
+
+    files = {}
+    for name, color, size in (
+        ("before", (150, 90, 60), 640),
+        ("after", (80, 150, 90), 640),
+        ("thumb", (120, 120, 120), 160),
+    ):
+        path = f"bench/{name}.jpg"
+        if not default_storage.exists(path):
+            out = io.BytesIO()
+            Image.new("RGB", (size, size * 3 // 4), color).save(out, "JPEG", quality=70)
+            default_storage.save(path, ContentFile(out.getvalue()))
+        files[name] = (path, default_storage.size(path))
+    return files
+
+
+def add_photo_refs(first_pk: int, last_pk: int, *, seed: int = 7, batch: int = 20_000) -> int:
+    """Photo rows for problems ``first_pk..last_pk`` (inclusive); returns how many."""
+    from django.db import transaction
+
+    from chuangwei.problems.models import Problem, ProblemPhoto
+
+    if PHOTOS_PER_PROBLEM <= 0:
+        return 0
+    rng = random.Random(seed)
+    files = _photo_files()
+    made = 0
+    low = first_pk
+    while low <= last_pk:
+        high = min(last_pk, low + batch - 1)
+        rows = Problem.objects.filter(pk__range=(low, high)).values_list(
+            "pk", "status", "reported_at", "reporter_id"
+        )
+        photos = []
+        for pk, status, reported, reporter in rows:
+            kinds = ["before"] * PHOTOS_PER_PROBLEM
+            if status in FIXED:
+                kinds[-1] = "after"
+            for j, kind in enumerate(kinds):
+                path, size = files[kind]
+                photos.append(
+                    ProblemPhoto(
+                        problem_id=pk,
+                        kind=kind,
+                        original=path,
+                        thumbnail=files["thumb"][0],
+                        public_copy=path,
+                        content_type="image/jpeg",
+                        size=size,
+                        width=640,
+                        height=480,
+                        sha256=f"{pk:048x}{j:016x}",
+                        phash=f"{rng.getrandbits(64):016x}",
+                        created_at=reported,
+                        uploaded_by_id=reporter,
+                    )
+                )
+        with transaction.atomic():
+            ProblemPhoto.objects.bulk_create(photos, batch_size=5000)
+        made += len(photos)
+        low = high + 1
+    return made
 
 
 def _pick(rng: random.Random, mix: list[tuple[str, float]]) -> str:
@@ -205,6 +282,7 @@ def generate(
             )
         made += size
         events += len(event_rows)
+    photos = add_photo_refs(start_pk, start_pk + made - 1, seed=seed) if made else 0
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -214,4 +292,9 @@ def generate(
     else:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    return {"problems": made, "events": events, "seconds": round(time.perf_counter() - started, 1)}
+    return {
+        "problems": made,
+        "events": events,
+        "photos": photos,
+        "seconds": round(time.perf_counter() - started, 1),
+    }
