@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 import time
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -40,6 +40,72 @@ SOURCE_MIX = [
     ("provincial_covert", 0.015),
     ("national_covert", 0.005),
 ]
+
+
+def _utc_text(value: datetime) -> str:
+    """What Django stores for an aware datetime in SQLite: naive UTC text."""
+    return str(value.astimezone(UTC).replace(tzinfo=None))
+
+
+class Row(dict[str, Any]):
+    """A row being built: attribute access reads and writes keys."""
+
+    __getattr__ = dict.__getitem__  # type: ignore[assignment]
+    __setattr__ = dict.__setitem__  # type: ignore[assignment]
+
+
+class RawWriter:
+    """Insert dict rows straight into a model's table: COPY on PostgreSQL, executemany on
+    SQLite. The ORM's bulk_create spent ~80 % of generation time building model instances and
+    preparing values (profiled); here only datetimes (SQLite) and JSON are adapted. Columns a
+    row leaves out take the field's default."""
+
+    def __init__(self, model: Any, *, with_pk: bool = False) -> None:
+        import json
+
+        from django.db import connection, models
+
+        self.connection = connection
+        self.table = model._meta.db_table
+        fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
+        self.names = [f.attname for f in fields]
+        self.defaults = {f.attname: f.get_default() for f in fields}
+        self.columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        sqlite = connection.vendor == "sqlite"
+        self.adapters: dict[int, Any] = {}
+        for i, f in enumerate(fields):
+            if isinstance(f, models.JSONField):
+                self.adapters[i] = json.dumps
+            elif sqlite and isinstance(f, models.DateTimeField):
+                self.adapters[i] = _utc_text
+            elif sqlite and isinstance(f, models.DecimalField):
+                self.adapters[i] = str
+
+    def _tuples(self, rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+        names, defaults, adapters = self.names, self.defaults, self.adapters
+        out = []
+        for row in rows:
+            values = [row.get(name, defaults[name]) for name in names]
+            for i, adapt in adapters.items():
+                if values[i] is not None:
+                    values[i] = adapt(values[i])
+            out.append(tuple(values))
+        return out
+
+    def write(self, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        tuples = self._tuples(rows)
+        with self.connection.cursor() as cursor:
+            if self.connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {self.table} ({self.columns}) FROM STDIN") as copy:
+                    for values in tuples:
+                        copy.write_row(values)
+            else:
+                marks = ", ".join(["%s"] * len(self.names))
+                cursor.executemany(
+                    f"INSERT INTO {self.table} ({self.columns}) VALUES ({marks})", tuples
+                )
 
 
 PHOTOS_PER_PROBLEM = 3
@@ -79,6 +145,7 @@ def add_photo_refs(first_pk: int, last_pk: int, *, seed: int = 7, batch: int = 2
         return 0
     rng = random.Random(seed)
     files = _photo_files()
+    writer = RawWriter(ProblemPhoto)
     made = 0
     low = first_pk
     while low <= last_pk:
@@ -94,24 +161,24 @@ def add_photo_refs(first_pk: int, last_pk: int, *, seed: int = 7, batch: int = 2
             for j, kind in enumerate(kinds):
                 path, size = files[kind]
                 photos.append(
-                    ProblemPhoto(
-                        problem_id=pk,
-                        kind=kind,
-                        original=path,
-                        thumbnail=files["thumb"][0],
-                        public_copy=path,
-                        content_type="image/jpeg",
-                        size=size,
-                        width=640,
-                        height=480,
-                        sha256=f"{pk:048x}{j:016x}",
-                        phash=f"{rng.getrandbits(64):016x}",
-                        created_at=reported,
-                        uploaded_by_id=reporter,
-                    )
+                    {
+                        "problem_id": pk,
+                        "kind": kind,
+                        "original": path,
+                        "thumbnail": files["thumb"][0],
+                        "public_copy": path,
+                        "content_type": "image/jpeg",
+                        "size": size,
+                        "width": 640,
+                        "height": 480,
+                        "sha256": f"{pk:048x}{j:016x}",
+                        "phash": f"{rng.getrandbits(64):016x}",
+                        "created_at": reported,
+                        "uploaded_by_id": reporter,
+                    }
                 )
         with transaction.atomic():
-            ProblemPhoto.objects.bulk_create(photos, batch_size=5000)
+            writer.write(photos)
         made += len(photos)
         low = high + 1
     return made
@@ -173,10 +240,11 @@ def generate(
     weights = [8 if i < 6 else 1 for i in range(len(categories))]
     actor = User.objects.filter(username="office").values_list("pk", flat=True).first()
     start_pk = (Problem.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    problem_writer, event_writer = RawWriter(Problem, with_pk=True), RawWriter(ProblemEvent)
     made = events = 0
     while made < n:
         size = min(batch, n - made)
-        problems: list[Problem] = []
+        problems: list[Row] = []
         event_rows: list[tuple[int, str, str, str, datetime]] = []
         for i in range(size):
             pk = start_pk + made + i
@@ -195,8 +263,8 @@ def generate(
                 else dispatched + (due - dispatched) * rng.uniform(0.2, 0.95)
             )
             closed = submitted + timedelta(hours=rng.uniform(1, 24))
-            p = Problem(
-                pk=pk,
+            p = Row(
+                id=pk,
                 code=f"WT-{reported.year}-{pk:07d}",
                 tracking_code=f"B{pk:09d}",
                 source=_pick(rng, SOURCE_MIX),
@@ -264,21 +332,20 @@ def generate(
             problems.append(p)
             event_rows.extend((pk, *t) for t in trail)
         with transaction.atomic():
-            Problem.objects.bulk_create(problems, batch_size=2000)
-            ProblemEvent.objects.bulk_create(
+            problem_writer.write(problems)
+            event_writer.write(
                 [
-                    ProblemEvent(
-                        problem_id=pk,
-                        action=a,
-                        from_status=f,
-                        to_status=t,
-                        created_at=at,
-                        actor_id=actor,
-                        processed_at=at,
-                    )
+                    {
+                        "problem_id": pk,
+                        "action": a,
+                        "from_status": f,
+                        "to_status": t,
+                        "created_at": at,
+                        "actor_id": actor,
+                        "processed_at": at,
+                    }
                     for pk, a, f, t, at in event_rows
-                ],
-                batch_size=5000,
+                ]
             )
         made += size
         events += len(event_rows)
