@@ -352,7 +352,10 @@ def generate(
     photos = add_photo_refs(start_pk, start_pk + made - 1, seed=seed) if made else 0
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            # What autovacuum does to a settled table: statistics, and the visibility map
+            # that lets counts and filters use index-only scans (a bounded COUNT on the
+            # status index went from ~50 ms to ~10 ms at 1M problems).
+            cursor.execute("VACUUM ANALYZE")
             cursor.execute(
                 "SELECT setval(pg_get_serial_sequence('problems_problem','id'), (SELECT max(id) FROM problems_problem))"
             )
