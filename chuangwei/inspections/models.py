@@ -245,6 +245,12 @@ class InspectionTask(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
+    @property
+    def status_color(self) -> str:
+        from .choices import TASK_STATUS_COLORS
+
+        return TASK_STATUS_COLORS.get(self.status, "secondary")  # type: ignore[call-overload, no-any-return]
+
 
 class SiteResultQuerySet(ScopedQuerySet):
     scope_field = "site__unit"
@@ -302,6 +308,12 @@ class SiteResult(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.task.code} · {self.site}"
+
+    @property
+    def status_color(self) -> str:
+        from .choices import RESULT_STATUS_COLORS
+
+        return RESULT_STATUS_COLORS.get(self.status, "secondary")  # type: ignore[call-overload, no-any-return]
 
     @property
     def rate(self) -> Decimal | None:

@@ -171,6 +171,16 @@ def top_item_losses(results: Any, limit: int = 10) -> list[ItemLoss]:
     ]
 
 
+def task_problems(task: Any, results: Any) -> list[Any]:
+    """The ledger problems the deductions of these results of ``task`` became."""
+    ids = Deduction.objects.filter(
+        result__task=task, result__in=results, problem__isnull=False
+    ).values("problem_id")
+    return list(
+        Problem.objects.filter(pk__in=ids).select_related("unit", "category").order_by("code")
+    )
+
+
 # Projection -----------------------------------------------------------------------------
 
 

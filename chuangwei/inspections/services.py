@@ -89,6 +89,10 @@ def save_sheet(sheet: ScoreSheet, *, by: Any = None) -> ScoreSheet:
     return sheet
 
 
+def _band_json(bands: Sequence[scoring.Band]) -> list[dict[str, str]]:
+    return [{"label": b.label, "low": str(b.low), "high": str(b.high)} for b in bands]
+
+
 def save_sheet_item(item: SheetItem, *, by: Any = None) -> SheetItem:
     """Add or edit a sheet line after checking points, bands and parent.
 
@@ -100,8 +104,7 @@ def save_sheet_item(item: SheetItem, *, by: Any = None) -> SheetItem:
     if item.deduction_step is not None:
         item.deduction_step = scoring.to_points(item.deduction_step, field_name="deduction_step")
     if item.mode == ScoringMode.BAND:
-        bands = scoring.parse_bands(item.bands, item.points)
-        item.bands = [{"label": b.label, "low": str(b.low), "high": str(b.high)} for b in bands]
+        item.bands = _band_json(scoring.parse_bands(item.bands, item.points))
     else:
         item.bands = []
     if not item.title.strip() or not item.number.strip():
@@ -174,7 +177,7 @@ def _copy_items(source: Sequence[Mapping[str, Any]], sheet: ScoreSheet) -> int:
             sort_order=order,
         )
         if item.mode == ScoringMode.BAND:
-            scoring.parse_bands(item.bands, item.points)
+            item.bands = _band_json(scoring.parse_bands(item.bands, item.points))
         item.save()
         made.append(item)
     parents = {m.parent_id for m in made if m.parent_id}
