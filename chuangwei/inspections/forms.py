@@ -81,6 +81,16 @@ class SheetItemForm(forms.ModelForm):  # type: ignore[type-arg]
         if self.instance.pk and self.instance.bands:
             self.fields["bands_text"].initial = format_bands(self.instance.bands)
 
+    def clean_points(self) -> Any:
+        from chuangwei.core.errors import InvalidInput
+
+        from .scoring import to_points
+
+        try:
+            return to_points(self.cleaned_data["points"])
+        except InvalidInput as exc:
+            raise forms.ValidationError(str(exc.message)) from exc
+
 
 class TaskForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
