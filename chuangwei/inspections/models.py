@@ -15,8 +15,6 @@ from chuangwei.core.models import ScopedQuerySet, SharedQuerySet, TimeStampedMod
 
 from .choices import InspectionKind, ResultStatus, ScoringMode, SheetStatus, TaskStatus
 
-POINTS = {"max_digits": 7, "decimal_places": 2}
-
 
 class ScoreSheet(TimeStampedModel):
     """One version of a score sheet (测评表): the items inspectors score at a kind of site.
@@ -83,12 +81,14 @@ class SheetItem(TimeStampedModel):
     )
     number = models.CharField(_("number"), max_length=20)
     title = models.CharField(_("title"), max_length=200)
-    points = models.DecimalField(_("points"), **POINTS)
+    points = models.DecimalField(_("points"), max_digits=7, decimal_places=2)
     mode = models.CharField(
         _("scoring mode"), max_length=12, choices=ScoringMode.choices, default=ScoringMode.DEDUCTION
     )
     bands = models.JSONField(_("bands"), default=list, blank=True)
-    deduction_step = models.DecimalField(_("points per finding"), null=True, blank=True, **POINTS)
+    deduction_step = models.DecimalField(
+        _("points per finding"), null=True, blank=True, max_digits=7, decimal_places=2
+    )
     check_item = models.ForeignKey(
         "standards.StandardClause",
         verbose_name=_("check item"),
@@ -249,7 +249,7 @@ class InspectionTask(TimeStampedModel):
     def status_color(self) -> str:
         from .choices import TASK_STATUS_COLORS
 
-        return TASK_STATUS_COLORS.get(self.status, "secondary")  # type: ignore[call-overload, no-any-return]
+        return TASK_STATUS_COLORS.get(self.status, "secondary")  # type: ignore[call-overload]
 
 
 class SiteResultQuerySet(ScopedQuerySet):
@@ -280,9 +280,15 @@ class SiteResult(TimeStampedModel):
     status = models.CharField(
         _("status"), max_length=12, choices=ResultStatus.choices, default=ResultStatus.PENDING
     )
-    obtained = models.DecimalField(_("points obtained"), default=Decimal("0"), **POINTS)
-    possible = models.DecimalField(_("points possible"), default=Decimal("0"), **POINTS)
-    lost = models.DecimalField(_("points lost"), default=Decimal("0"), **POINTS)
+    obtained = models.DecimalField(
+        _("points obtained"), default=Decimal("0"), max_digits=7, decimal_places=2
+    )
+    possible = models.DecimalField(
+        _("points possible"), default=Decimal("0"), max_digits=7, decimal_places=2
+    )
+    lost = models.DecimalField(
+        _("points lost"), default=Decimal("0"), max_digits=7, decimal_places=2
+    )
     scored_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("scored by"),
@@ -313,7 +319,7 @@ class SiteResult(TimeStampedModel):
     def status_color(self) -> str:
         from .choices import RESULT_STATUS_COLORS
 
-        return RESULT_STATUS_COLORS.get(self.status, "secondary")  # type: ignore[call-overload, no-any-return]
+        return RESULT_STATUS_COLORS.get(self.status, "secondary")  # type: ignore[call-overload]
 
     @property
     def rate(self) -> Decimal | None:
@@ -331,7 +337,7 @@ class ItemScore(TimeStampedModel):
         SheetItem, verbose_name=_("item"), on_delete=models.PROTECT, related_name="+"
     )
     band = models.CharField(_("band"), max_length=20, blank=True)
-    score = models.DecimalField(_("score"), **POINTS)
+    score = models.DecimalField(_("score"), max_digits=7, decimal_places=2)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
@@ -357,7 +363,7 @@ class Deduction(TimeStampedModel):
     item = models.ForeignKey(
         SheetItem, verbose_name=_("item"), on_delete=models.PROTECT, related_name="+"
     )
-    points = models.DecimalField(_("points deducted"), **POINTS)
+    points = models.DecimalField(_("points deducted"), max_digits=7, decimal_places=2)
     note = models.CharField(_("finding"), max_length=300)
     problem = models.ForeignKey(
         "problems.Problem",

@@ -123,7 +123,7 @@ def part_totals(results: Any) -> list[PartTotal]:
         "item_id", "score"
     ):
         band[item_id].append(score)
-    per_sheet = defaultdict(int)
+    per_sheet: dict[int, int] = defaultdict(int)
     for _pk, sheet_id in result_rows:
         per_sheet[sheet_id] += 1
     acc: dict[int, list[Decimal]] = {}
