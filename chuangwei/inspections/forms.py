@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from chuangwei.accounts.choices import Role
 from chuangwei.accounts.models import User
 from chuangwei.core.forms import ScopedModelForm
-from chuangwei.places.models import Site
+from chuangwei.org.models import OrgUnit
+from chuangwei.places.models import Grid, Site
 from chuangwei.problems.forms import MultipleImageField
 from chuangwei.standards.models import ProblemCategory
 
@@ -111,6 +112,18 @@ class TaskForm(forms.Form):
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 4}),
     )
+    scope_units = forms.ModelMultipleChoiceField(
+        label=_("Units in scope"),
+        queryset=OrgUnit.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+    scope_grids = forms.ModelMultipleChoiceField(
+        label=_("Grids in scope"),
+        queryset=Grid.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
     sheet = forms.ModelChoiceField(
         label=_("Default score sheet"),
         queryset=ScoreSheet.objects.filter(status="published"),
@@ -126,6 +139,10 @@ class TaskForm(forms.Form):
         self.fields["sites"].queryset = Site.objects.filter(status="operating").select_related(
             "site_type"
         )  # type: ignore[attr-defined]
+        self.fields["scope_units"].queryset = OrgUnit.objects.exclude(kind="department").order_by(
+            "path"
+        )  # type: ignore[attr-defined]
+        self.fields["scope_grids"].queryset = Grid.objects.filter(level__lte=2).order_by("path")  # type: ignore[attr-defined]
         self.fields["team"].queryset = (  # type: ignore[attr-defined]
             User.objects.filter(
                 is_active=True,

@@ -98,6 +98,8 @@ def task_create(request: HttpRequest) -> HttpResponse:
                 planned_date=data["planned_date"],
                 sites=form.chosen_sites(),
                 team=list(data["team"]),
+                scope_units=list(data["scope_units"]),
+                scope_grids=list(data["scope_grids"]),
                 sheet=data["sheet"],
                 draw=data["draw"],
                 note=data["note"],

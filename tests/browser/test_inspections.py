@@ -92,3 +92,40 @@ def test_sampled_mock_inspection_scored_on_a_phone(page_as: Any, insp: dict[str,
     assert problem.code in office.locator("body").inner_text()
     office.goto(f"{office.base}/inspections/results/")
     shot(office, "inspections-results")
+
+
+def test_demo_pages_with_months_of_results(
+    browser: Any, live_server: Any, settings: Any, tmp_path: Any
+) -> None:
+    """The office pages on the demo city: projection with its band, results, coverage."""
+    from chuangwei.demo.generator import DEMO_PASSWORD, build_demo_city
+    from chuangwei.demo.inspections import build_demo_inspections
+
+    settings.MEDIA_ROOT = tmp_path
+    build_demo_city(seed=7, sites=300, problems=False)
+    build_demo_inspections(seed=7, password=DEMO_PASSWORD)
+    context = browser.new_context(
+        locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 1440, "height": 900}
+    )
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "office")
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/inspections/projection/")
+    expected = float(page.locator("#expected-score").inner_text())
+    assert 700 < expected < 1000
+    assert page.locator("#projection-parts tbody tr").count() == 11
+    shot(page, "inspections-projection")
+    page.goto(f"{live_server.url}/inspections/results/")
+    assert page.locator("#result-rows tbody tr").count() > 20
+    shot(page, "inspections-results-demo")
+    page.goto(f"{live_server.url}/inspections/patrols/")
+    assert page.locator("#coverage tbody tr.table-danger").count() > 0
+    shot(page, "inspections-coverage")
+    page.goto(f"{live_server.url}/inspections/sheets/")
+    shot(page, "inspections-sheets")
+    page.goto(f"{live_server.url}/inspections/")
+    shot(page, "inspections-tasks")
+    context.close()

@@ -12,6 +12,8 @@ from chuangwei.inspections import services
 from chuangwei.inspections.models import Deduction, InspectionTask, SamplingDraw, SiteResult
 from chuangwei.problems.models import Problem
 
+from .conftest import MONDAY_9
+
 PAGES = ["task_list", "sheet_list", "sampling", "results", "projection", "patrol_coverage"]
 
 
@@ -260,3 +262,20 @@ def test_checkin_page_denied(
     client_as: Any, insp: dict[str, Any], persona: str, status: int
 ) -> None:
     assert client_as(persona).get(reverse("inspections:patrol_checkin")).status_code == status
+
+
+def test_task_list_query_count(
+    client_as: Any, insp: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
+    for n in range(3):
+        services.create_task(
+            name=f"t{n}",
+            kind="open",
+            planned_date=MONDAY_9.date(),
+            sites=[insp["site_a"]],
+            by=insp["office"],
+        )
+    client = client_as("office")
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("inspections:task_list"))
+    assert response.content.decode().count("inspections/tasks/") >= 3
