@@ -159,7 +159,8 @@ class SamplingDraw(TimeStampedModel):
 
 
 class InspectionTaskQuerySet(ScopedQuerySet):
-    """Tasks are visible to their team and to users whose scope covers one of their sites."""
+    """Tasks are visible to their team, and once submitted to users whose scope covers one
+    of their sites; office-wide roles see all."""
 
     def visible_to(self, user: Any) -> Any:
         scope = user_scope(user)
@@ -167,7 +168,10 @@ class InspectionTaskQuerySet(ScopedQuerySet):
             return self.none()
         if scope.everything:
             return self
-        ids = self.model.objects.filter(scope.q("results__site__unit") | Q(team=user)).values("pk")
+        # Covert means covert: units see an inspection of their sites only once it is
+        # submitted; the team sees its own tasks from the start.
+        finished = Q(status__in=["submitted", "reviewed"]) & scope.q("results__site__unit")
+        ids = self.model.objects.filter(finished | Q(team=user)).values("pk")
         return self.filter(pk__in=ids)
 
     def with_list_related(self) -> Any:
@@ -253,7 +257,20 @@ class InspectionTask(TimeStampedModel):
 
 
 class SiteResultQuerySet(ScopedQuerySet):
+    """A result is visible to users whose scope covers the site's unit once its task is
+    submitted, and to the task's team."""
+
     scope_field = "site__unit"
+
+    def visible_to(self, user: Any) -> Any:
+        scope = user_scope(user)
+        if scope is None:
+            return self.none()
+        if scope.everything:
+            return self
+        finished = Q(task__status__in=["submitted", "reviewed"]) & scope.q("site__unit")
+        ids = self.model.objects.filter(finished | Q(task__team=user)).values("pk")
+        return self.filter(pk__in=ids)
 
     def with_list_related(self) -> Any:
         return self.select_related("task", "site", "site__unit", "site__site_type", "sheet")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from chuangwei.accounts.choices import Role
@@ -15,6 +16,12 @@ from .models import InspectionTask, SiteResult
 PLANNERS = (Role.OFFICE, Role.ADMIN)
 SCORERS = (Role.OFFICE, Role.ADMIN, Role.INSPECTOR, Role.GRID_WORKER)
 PATROLLERS = (Role.GRID_WORKER, Role.ADMIN)
+# Who may see sampling draws (the covert route lists).
+SAMPLERS = (Role.OFFICE, Role.ADMIN, Role.INSPECTOR)
+
+
+def can_see_draws(user: Any) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or user.scope.has_role(*SAMPLERS)))
 
 
 def is_planner(user: Any) -> bool:
@@ -54,6 +61,8 @@ def access_result(user: Any, pk: int, *, score: bool = False) -> SiteResult:
         SiteResult.objects.select_related("task", "site", "sheet", "site__unit"), pk=pk
     )
     task = access_task(user, result.task_id)
+    if not in_team(user, task) and not SiteResult.objects.visible_to(user).filter(pk=pk).exists():
+        raise Http404
     if score and not can_score(user, task):
         raise PermissionDenied
     result.task = task

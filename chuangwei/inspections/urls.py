@@ -9,6 +9,7 @@ urlpatterns = [
     path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
     path("tasks/<int:pk>/submit/", views.task_submit, name="task_submit"),
     path("tasks/<int:pk>/review/", views.task_review, name="task_review"),
+    path("tasks/mine/", views_mobile.my_tasks, name="my_tasks"),
     path("tasks/<int:pk>/score/", views_mobile.task_score, name="task_score"),
     path("results/<int:pk>/score/", views_mobile.result_score, name="result_score"),
     path("results/<int:pk>/deduct/", views_mobile.result_deduct, name="result_deduct"),

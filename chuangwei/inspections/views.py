@@ -445,6 +445,8 @@ def _presets() -> list[dict[str, Any]]:
 
 @login_required
 def sampling_page(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_see_draws(request.user):
+        raise PermissionDenied
     districts = list(
         OrgUnit.objects.filter(kind__in=[OrgUnitKind.DISTRICT, OrgUnitKind.ZONE]).order_by("path")
     )
@@ -513,6 +515,8 @@ def sampling_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if not permissions.can_see_draws(request.user):
+        raise PermissionDenied
     draw = get_object_or_404(SamplingDraw, pk=pk)
     sites = list(
         Site.objects.filter(pk__in=draw.site_ids)

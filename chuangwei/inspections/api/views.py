@@ -187,6 +187,11 @@ class SamplingDrawViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
     filterset_class = SamplingDrawFilter
     permission_classes = [permissions.IsAuthenticated]
 
+    def get_queryset(self) -> Any:
+        if not perms.can_see_draws(self.request.user):
+            return SamplingDraw.objects.none()
+        return super().get_queryset()
+
     @extend_schema(request=s.DrawInput, responses={201: s.SamplingDrawSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = _valid(s.DrawInput, request)

@@ -90,3 +90,15 @@ def task(insp: dict[str, Any]) -> Any:
         by=insp["office"],
         now=MONDAY_9,
     )
+
+
+@pytest.fixture
+def finished(task: Any, insp: dict[str, Any]) -> Any:
+    """The task with both sites judged 好 and submitted."""
+    from chuangwei.inspections import services
+    from chuangwei.inspections.models import SiteResult
+
+    for result in SiteResult.objects.filter(task=task):
+        services.record_band(result, insp["look"], band="好", by=insp["inspector"], now=MONDAY_9)
+        services.finish_result(result, by=insp["inspector"], now=MONDAY_9)
+    return services.submit_task(task, by=insp["inspector"], now=MONDAY_9)

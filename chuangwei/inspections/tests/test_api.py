@@ -42,7 +42,7 @@ def test_anonymous_is_refused_everywhere(api_as: Any, insp: dict[str, Any], url:
         ("grid_worker", 1),
     ],
 )
-def test_site_results_follow_scope(api_as: Any, task: Any, persona: str, count: int) -> None:
+def test_site_results_follow_scope(api_as: Any, finished: Any, persona: str, count: int) -> None:
     assert api_as(persona).get(f"{BASE}/site-results/").json()["count"] == count
 
 
@@ -78,14 +78,16 @@ def test_create_task_matrix(api_as: Any, insp: dict[str, Any], persona: str, sta
     [
         ("office", 201),
         ("inspector", 201),
-        ("handler_a", 403),
-        ("grid_worker", 403),
-        ("leader", 403),
+        ("handler_a", 404),
+        ("grid_worker", 404),
+        ("leader", 404),
+        ("supervisor", 403),
     ],
 )
 def test_deduct_matrix(
     api_as: Any, task: Any, insp: dict[str, Any], persona: str, status: int
 ) -> None:
+    task.team.add(insp["supervisor"])  # in the team, but a supervisor does not score
     response = api_as(persona).post(
         f"{BASE}/inspection-tasks/{task.pk}/deduct/",
         {"site": insp["site_a"].pk, "item": insp["clean"].pk, "points": "2", "note": "积水"},
@@ -215,6 +217,29 @@ def test_checkin_matrix(api_as: Any, insp: dict[str, Any], persona: str, status:
 def test_projection_endpoint_without_national_sheet(api_as: Any, insp: dict[str, Any]) -> None:
     body = api_as("leader").get(f"{BASE}/inspection-projections/").json()
     assert (body["expected"], body["parts"]) == ("0.0", [])
+
+
+@pytest.mark.parametrize(
+    ("persona", "count"), [("office", 2), ("inspector", 2), ("handler_a", 0), ("leader", 0)]
+)
+def test_planned_results_are_hidden_from_units(
+    api_as: Any, task: Any, persona: str, count: int
+) -> None:
+    assert api_as(persona).get(f"{BASE}/site-results/").json()["count"] == count
+
+
+@pytest.mark.parametrize(
+    ("persona", "count"), [("office", 1), ("inspector", 1), ("handler_a", 0), ("leader", 0)]
+)
+def test_draws_are_hidden_from_units(
+    api_as: Any, insp: dict[str, Any], persona: str, count: int
+) -> None:
+    from chuangwei.inspections import services
+
+    services.draw_sample(
+        name="d", quotas={("market", insp["district"].pk): 1}, seed=1, by=insp["office"]
+    )
+    assert api_as(persona).get(f"{BASE}/sampling-draws/").json()["count"] == count
 
 
 def test_sheet_publish_is_for_the_office(api_as: Any, insp: dict[str, Any]) -> None:

@@ -14,7 +14,7 @@ from chuangwei.problems.models import Problem
 
 from .conftest import MONDAY_9
 
-PAGES = ["task_list", "sheet_list", "sampling", "results", "projection", "patrol_coverage"]
+PAGES = ["task_list", "sheet_list", "results", "projection", "patrol_coverage"]
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -82,15 +82,33 @@ def test_planning_without_sites_shows_a_message_and_saves_nothing(
     ("persona", "status"),
     [
         ("office", 200),
+        ("admin", 200),
         ("inspector", 200),
-        ("handler_a", 200),
-        ("handler_b", 200),
-        ("grid_worker", 200),
-        ("leader", 200),
-        ("supervisor", 200),
+        ("handler_a", 403),
+        ("grid_worker", 403),
+        ("leader", 403),
+        ("anonymous", 302),
     ],
 )
-def test_task_detail_is_visible_to_scope(
+def test_sampling_is_hidden_from_inspected_units(
+    client_as: Any, insp: dict[str, Any], persona: str, status: int
+) -> None:
+    assert client_as(persona).get(reverse("inspections:sampling")).status_code == status
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("office", 200),
+        ("inspector", 200),
+        ("handler_a", 404),
+        ("handler_b", 404),
+        ("grid_worker", 404),
+        ("leader", 404),
+        ("supervisor", 404),
+    ],
+)
+def test_planned_task_is_hidden_from_inspected_units(
     client_as: Any, task: Any, persona: str, status: int
 ) -> None:
     assert (
@@ -99,38 +117,74 @@ def test_task_detail_is_visible_to_scope(
     )
 
 
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("office", 200),
+        ("inspector", 200),
+        ("handler_a", 200),
+        ("handler_b", 200),
+        ("grid_worker", 200),
+        ("leader", 200),
+        ("supervisor", 200),
+    ],
+)
+def test_submitted_task_is_visible_to_scope(
+    client_as: Any, finished: Any, persona: str, status: int
+) -> None:
+    assert (
+        client_as(persona).get(reverse("inspections:task_detail", args=[finished.pk])).status_code
+        == status
+    )
+
+
 def test_handler_sees_only_results_of_own_units(
-    client_as: Any, task: Any, insp: dict[str, Any]
+    client_as: Any, finished: Any, insp: dict[str, Any]
 ) -> None:
     body = (
         client_as("handler_a")
-        .get(reverse("inspections:task_detail", args=[task.pk]))
+        .get(reverse("inspections:task_detail", args=[finished.pk]))
         .content.decode()
     )
     assert "甲市场" in body and "乙市场" not in body
 
 
+def test_handler_cannot_open_another_units_result(
+    client_as: Any, finished: Any, insp: dict[str, Any]
+) -> None:
+    result = SiteResult.objects.get(task=finished, site=insp["site_a"])
+    assert (
+        client_as("handler_b")
+        .get(reverse("inspections:result_score", args=[result.pk]))
+        .status_code
+        == 404
+    )
+
+
 @pytest.mark.parametrize(
-    ("persona", "allowed"),
+    ("persona", "status"),
     [
-        ("office", True),
-        ("admin", True),
-        ("inspector", True),
-        ("handler_a", False),
-        ("grid_worker", False),
-        ("leader", False),
+        ("office", 302),
+        ("admin", 302),
+        ("inspector", 302),
+        ("handler_a", 404),
+        ("grid_worker", 404),
+        ("leader", 404),
+        ("supervisor", 403),
     ],
 )
 def test_deduction_matrix(
-    client_as: Any, task: Any, insp: dict[str, Any], persona: str, allowed: bool
+    client_as: Any, task: Any, insp: dict[str, Any], persona: str, status: int
 ) -> None:
+    # The supervisor is in the team but their role does not score: visible, not allowed.
+    task.team.add(insp["supervisor"])
     result = SiteResult.objects.get(task=task, site=insp["site_a"])
     response = client_as(persona).post(
         reverse("inspections:result_deduct", args=[result.pk]),
         {"item": insp["clean"].pk, "points": "2", "note": "积水"},
     )
-    assert response.status_code == (302 if allowed else 403)
-    assert Deduction.objects.count() == (1 if allowed else 0)
+    assert response.status_code == status
+    assert Deduction.objects.count() == (1 if status == 302 else 0)
 
 
 def test_deduction_beyond_cap_on_the_page_shows_the_error(
@@ -279,3 +333,13 @@ def test_task_list_query_count(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("inspections:task_list"))
     assert response.content.decode().count("inspections/tasks/") >= 3
+
+
+def test_my_tasks_lists_the_open_tasks_of_my_team(client_as: Any, task: Any) -> None:
+    body = client_as("inspector").get(reverse("inspections:my_tasks")).content.decode()
+    assert "三月模拟暗访" in body and "0/2 个点位" in body
+
+
+def test_my_tasks_is_empty_outside_the_team(client_as: Any, task: Any) -> None:
+    body = client_as("office").get(reverse("inspections:my_tasks")).content.decode()
+    assert "三月模拟暗访" not in body
