@@ -39,3 +39,10 @@ def test_every_demo_deduction_is_a_problem_with_its_points(demo: Any) -> None:
     assert all(
         d.problem.points_lost == d.points and d.problem.source == "mock_covert" for d in rows
     )
+
+
+def test_the_whole_demo_city_builds_with_inspections(db: Any) -> None:
+    summary = build_demo_city(seed=7, sites=300)
+    assert summary.problems > 0
+    assert InspectionTask.objects.count() == 5
+    assert Deduction.objects.filter(problem__isnull=True).count() == 0
