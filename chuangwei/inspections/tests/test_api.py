@@ -256,3 +256,21 @@ def test_sheet_publish_is_for_the_office(api_as: Any, insp: dict[str, Any]) -> N
         .json()["version"]
         == 2
     )
+
+
+def test_site_results_list_query_count(
+    api_as: Any, finished: Any, insp: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
+    from chuangwei.inspections import services
+
+    for n in range(3):
+        services.create_task(
+            name=f"t{n}",
+            kind="open",
+            planned_date=finished.planned_date,
+            sites=[insp["site_a"]],
+            by=insp["office"],
+        )
+    api = api_as("handler_a")
+    with django_assert_max_num_queries(6):
+        assert api.get(f"{BASE}/site-results/").json()["count"] == 1

@@ -333,3 +333,27 @@ def test_patrol_coverage_selector(insp: dict[str, Any]) -> None:
     start = datetime(day.year, day.month, day.day, tzinfo=MONDAY_9.tzinfo)
     rows = selectors.patrol_coverage(days=[day], start=start, end=start + timedelta(days=1))
     assert [(r.name, r.grids, r.checkins, r.mean_share) for r in rows] == [("网格员甲", 2, 1, 0.5)]
+
+
+def test_patrol_coverage_across_midnight_and_a_grid_boundary(insp: dict[str, Any]) -> None:
+    from zoneinfo import ZoneInfo
+
+    from chuangwei.org.models import Person
+    from chuangwei.places.models import Grid
+
+    sh = ZoneInfo("Asia/Shanghai")
+    person = Person.objects.create(
+        name="网格员甲", unit=insp["community_a"], user=insp["grid_worker"]
+    )
+    Grid.objects.get(code="GA").workers.add(person)
+    # 23:50 inside GA (Monday), then 00:10 just across the boundary in GB (Tuesday).
+    services.check_in(
+        by=insp["grid_worker"], lng=117.3199, lat=34.81, now=datetime(2026, 3, 2, 23, 50, tzinfo=sh)
+    )
+    services.check_in(
+        by=insp["grid_worker"], lng=117.3201, lat=34.81, now=datetime(2026, 3, 3, 0, 10, tzinfo=sh)
+    )
+    days = [datetime(2026, 3, 2).date(), datetime(2026, 3, 3).date()]
+    start = datetime(2026, 3, 2, tzinfo=sh)
+    (row,) = selectors.patrol_coverage(days=days, start=start, end=start + timedelta(days=2))
+    assert (row.by_day, row.checkins, row.days_active) == ([1, 0], 2, 2)
