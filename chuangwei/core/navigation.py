@@ -43,8 +43,9 @@ def _menu() -> list[MenuItem]:
             icon="bi-clipboard-data",
             children=[
                 MenuItem(_("Inspection tasks"), "inspections:task_list"),
+                MenuItem(_("My inspections (mobile)"), "inspections:my_tasks"),
                 MenuItem(_("Score sheets"), "inspections:sheet_list"),
-                MenuItem(_("Sampling"), "inspections:sampling"),
+                MenuItem(_("Sampling"), "inspections:sampling", config_only=True),
                 MenuItem(_("Inspection results"), "inspections:results"),
                 MenuItem(_("Projected score"), "inspections:projection"),
                 MenuItem(_("Patrol coverage"), "inspections:patrol_coverage"),

@@ -1,0 +1,345 @@
+"""Pages: who may open what, what they show, bad input answered with a clear message."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from chuangwei.inspections import services
+from chuangwei.inspections.models import Deduction, InspectionTask, SamplingDraw, SiteResult
+from chuangwei.problems.models import Problem
+
+from .conftest import MONDAY_9
+
+PAGES = ["task_list", "sheet_list", "results", "projection", "patrol_coverage"]
+
+
+@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("office", 200), ("inspector", 200), ("handler_a", 200), ("leader", 200), ("anonymous", 302)],
+)
+def test_menu_pages_open_for_signed_in_users(
+    client_as: Any, insp: dict[str, Any], name: str, persona: str, status: int
+) -> None:
+    response = client_as(persona).get(reverse(f"inspections:{name}"))
+    assert response.status_code == status
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("admin", 200),
+        ("office", 200),
+        ("inspector", 403),
+        ("handler_a", 403),
+        ("grid_worker", 403),
+        ("leader", 403),
+    ],
+)
+def test_only_the_office_plans_inspections(
+    client_as: Any, insp: dict[str, Any], persona: str, status: int
+) -> None:
+    assert client_as(persona).get(reverse("inspections:task_create")).status_code == status
+
+
+def test_planning_a_task_from_the_form(client_as: Any, insp: dict[str, Any]) -> None:
+    response = client_as("office").post(
+        reverse("inspections:task_create"),
+        {
+            "name": "四月明查",
+            "kind": "open",
+            "planned_date": "2026-04-01",
+            "sites": [insp["site_a"].pk],
+            "team": [insp["inspector"].pk],
+        },
+    )
+    task = InspectionTask.objects.get()
+    assert response.status_code == 302
+    assert (task.kind, task.results.count(), list(task.team.all())) == (
+        "open",
+        1,
+        [insp["inspector"]],
+    )
+
+
+def test_planning_without_sites_shows_a_message_and_saves_nothing(
+    client_as: Any, insp: dict[str, Any]
+) -> None:
+    response = client_as("office").post(
+        reverse("inspections:task_create"),
+        {"name": "空", "kind": "open", "planned_date": "2026-04-01"},
+    )
+    assert response.status_code == 422
+    assert "至少选择一个点位" in response.content.decode()
+    assert InspectionTask.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("office", 200),
+        ("admin", 200),
+        ("inspector", 200),
+        ("handler_a", 403),
+        ("grid_worker", 403),
+        ("leader", 403),
+        ("anonymous", 302),
+    ],
+)
+def test_sampling_is_hidden_from_inspected_units(
+    client_as: Any, insp: dict[str, Any], persona: str, status: int
+) -> None:
+    assert client_as(persona).get(reverse("inspections:sampling")).status_code == status
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("office", 200),
+        ("inspector", 200),
+        ("handler_a", 404),
+        ("handler_b", 404),
+        ("grid_worker", 404),
+        ("leader", 404),
+        ("supervisor", 404),
+    ],
+)
+def test_planned_task_is_hidden_from_inspected_units(
+    client_as: Any, task: Any, persona: str, status: int
+) -> None:
+    assert (
+        client_as(persona).get(reverse("inspections:task_detail", args=[task.pk])).status_code
+        == status
+    )
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("office", 200),
+        ("inspector", 200),
+        ("handler_a", 200),
+        ("handler_b", 200),
+        ("grid_worker", 200),
+        ("leader", 200),
+        ("supervisor", 200),
+    ],
+)
+def test_submitted_task_is_visible_to_scope(
+    client_as: Any, finished: Any, persona: str, status: int
+) -> None:
+    assert (
+        client_as(persona).get(reverse("inspections:task_detail", args=[finished.pk])).status_code
+        == status
+    )
+
+
+def test_handler_sees_only_results_of_own_units(
+    client_as: Any, finished: Any, insp: dict[str, Any]
+) -> None:
+    body = (
+        client_as("handler_a")
+        .get(reverse("inspections:task_detail", args=[finished.pk]))
+        .content.decode()
+    )
+    assert "甲市场" in body and "乙市场" not in body
+
+
+def test_handler_cannot_open_another_units_result(
+    client_as: Any, finished: Any, insp: dict[str, Any]
+) -> None:
+    result = SiteResult.objects.get(task=finished, site=insp["site_a"])
+    assert (
+        client_as("handler_b")
+        .get(reverse("inspections:result_score", args=[result.pk]))
+        .status_code
+        == 404
+    )
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("office", 302),
+        ("admin", 302),
+        ("inspector", 302),
+        ("handler_a", 404),
+        ("grid_worker", 404),
+        ("leader", 404),
+        ("supervisor", 403),
+    ],
+)
+def test_deduction_matrix(
+    client_as: Any, task: Any, insp: dict[str, Any], persona: str, status: int
+) -> None:
+    # The supervisor is in the team but their role does not score: visible, not allowed.
+    task.team.add(insp["supervisor"])
+    result = SiteResult.objects.get(task=task, site=insp["site_a"])
+    response = client_as(persona).post(
+        reverse("inspections:result_deduct", args=[result.pk]),
+        {"item": insp["clean"].pk, "points": "2", "note": "积水"},
+    )
+    assert response.status_code == status
+    assert Deduction.objects.count() == (1 if status == 302 else 0)
+
+
+def test_deduction_beyond_cap_on_the_page_shows_the_error(
+    client_as: Any, task: Any, insp: dict[str, Any]
+) -> None:
+    client = client_as("inspector")
+    result = SiteResult.objects.get(task=task, site=insp["site_a"])
+    response = client.post(
+        reverse("inspections:result_deduct", args=[result.pk]),
+        {"item": insp["clean"].pk, "points": "12", "note": "积水"},
+        follow=True,
+    )
+    assert "最多还能扣 10.00 分" in response.content.decode()
+    assert (Deduction.objects.count(), Problem.objects.count()) == (0, 0)
+
+
+def test_scoring_page_lists_items_and_state(
+    client_as: Any, task: Any, insp: dict[str, Any]
+) -> None:
+    result = SiteResult.objects.get(task=task, site=insp["site_a"])
+    services.add_deduction(result, insp["clean"], points="2", note="积水", by=insp["inspector"])
+    body = (
+        client_as("inspector")
+        .get(reverse("inspections:result_score", args=[result.pk]))
+        .content.decode()
+    )
+    assert "1.1 地面干净" in body and "−2 积水" in body
+
+
+def test_band_and_finish_from_the_page(client_as: Any, task: Any, insp: dict[str, Any]) -> None:
+    client = client_as("inspector")
+    result = SiteResult.objects.get(task=task, site=insp["site_a"])
+    client.post(
+        reverse("inspections:result_band", args=[result.pk]),
+        {"item": insp["look"].pk, "band": "中"},
+    )
+    client.post(reverse("inspections:result_finish", args=[result.pk]))
+    result.refresh_from_db()
+    assert (result.status, result.obtained) == ("done", D("27.00"))
+
+
+def test_sheet_editor_refuses_negative_points(client_as: Any, insp: dict[str, Any]) -> None:
+    sheet = services.new_sheet_version(insp["sheet"], by=insp["office"])
+    response = client_as("office").post(
+        reverse("inspections:sheet_item_create", args=[sheet.pk]),
+        {"number": "2", "title": "负分", "points": "-3", "mode": "deduction", "sort_order": 9},
+        follow=True,
+    )
+    assert "分值不能为负数" in response.content.decode()
+    assert sheet.items.count() == 3
+
+
+def test_sheet_export_and_import_round_trip(client_as: Any, insp: dict[str, Any]) -> None:
+    client = client_as("office")
+    response = client.get(
+        reverse("inspections:sheet_detail", args=[insp["sheet"].pk]) + "?export=xlsx"
+    )
+    data = b"".join(response.streaming_content)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("sheet.xlsx", data)
+    client.post(
+        reverse("inspections:sheet_action", args=[insp["sheet"].pk, "import"]), {"file": upload}
+    )
+    copy = insp["sheet"].__class__.objects.get(code="MKT", version=2)
+    rows = list(copy.items.values_list("number", "points", "mode", "parent__number"))
+    assert rows == [
+        ("1", D("30.00"), "group", None),
+        ("1.1", D("10.00"), "deduction", "1"),
+        ("1.2", D("20.00"), "band", "1"),
+    ]
+    assert copy.items.get(number="1.2").bands[0] == {"label": "好", "low": "18.00", "high": "20.00"}
+
+
+def test_sampling_draw_from_the_page(client_as: Any, insp: dict[str, Any]) -> None:
+    field = f"q_market_{insp['district'].pk}"
+    response = client_as("office").post(
+        reverse("inspections:sampling"), {field: "2", "seed": "11", "name": "抽样"}
+    )
+    draw = SamplingDraw.objects.get()
+    assert response.status_code == 302
+    assert (draw.seed, sorted(draw.site_ids)) == (
+        11,
+        sorted([insp["site_a"].pk, insp["site_b"].pk]),
+    )
+
+
+def test_sampling_with_negative_quota_shows_error(client_as: Any, insp: dict[str, Any]) -> None:
+    field = f"q_market_{insp['district'].pk}"
+    response = client_as("office").post(reverse("inspections:sampling"), {field: "-1"})
+    assert response.status_code == 422
+    assert SamplingDraw.objects.count() == 0
+
+
+def test_inspector_cannot_draw(client_as: Any, insp: dict[str, Any]) -> None:
+    field = f"q_market_{insp['district'].pk}"
+    assert (
+        client_as("inspector").post(reverse("inspections:sampling"), {field: "1"}).status_code
+        == 403
+    )
+
+
+def test_results_list_query_count(
+    client_as: Any, task: Any, insp: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
+    for site in (insp["site_a"], insp["site_b"]):
+        result = SiteResult.objects.get(task=task, site=site)
+        services.record_band(result, insp["look"], band="好", by=insp["office"])
+        services.finish_result(result, by=insp["office"])
+    services.submit_task(task, by=insp["office"])
+    client = client_as("office")
+    with django_assert_max_num_queries(25):
+        response = client.get(reverse("inspections:results") + "?from=2020-01-01&to=2030-01-01")
+    assert "甲市场" in response.content.decode()
+
+
+def test_checkin_page_for_grid_worker(client_as: Any, insp: dict[str, Any]) -> None:
+    client = client_as("grid_worker")
+    response = client.post(
+        reverse("inspections:patrol_checkin"), {"lng": "117.305", "lat": "34.805"}
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"), [("handler_a", 403), ("inspector", 403), ("anonymous", 302)]
+)
+def test_checkin_page_denied(
+    client_as: Any, insp: dict[str, Any], persona: str, status: int
+) -> None:
+    assert client_as(persona).get(reverse("inspections:patrol_checkin")).status_code == status
+
+
+def test_task_list_query_count(
+    client_as: Any, insp: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
+    for n in range(3):
+        services.create_task(
+            name=f"t{n}",
+            kind="open",
+            planned_date=MONDAY_9.date(),
+            sites=[insp["site_a"]],
+            by=insp["office"],
+        )
+    client = client_as("office")
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("inspections:task_list"))
+    assert response.content.decode().count("inspections/tasks/") >= 3
+
+
+def test_my_tasks_lists_the_open_tasks_of_my_team(client_as: Any, task: Any) -> None:
+    body = client_as("inspector").get(reverse("inspections:my_tasks")).content.decode()
+    assert "三月模拟暗访" in body and "0/2 个点位" in body
+
+
+def test_my_tasks_is_empty_outside_the_team(client_as: Any, task: Any) -> None:
+    body = client_as("office").get(reverse("inspections:my_tasks")).content.decode()
+    assert "三月模拟暗访" not in body
