@@ -1,0 +1,228 @@
+"""Reads behind the GeoReport v2 endpoints: services, definitions and request rows.
+
+The request list is one bounded query over indexed columns (``reported_at``, ``status``,
+``category``) plus at most three small queries for the page (photos, and with
+``extensions=true`` the public events and the Open311 attributes). No COUNT.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+
+from chuangwei.problems.choices import OPEN_STATUSES, FINAL_STATUSES, PhotoKind
+from chuangwei.problems.models import Problem, ProblemEvent, ProblemPhoto
+from chuangwei.standards.models import ProblemCategory
+
+from .models import Datatype, Open311Client, Open311Request, ServiceAttribute
+
+CLOSED_STATUSES = FINAL_STATUSES
+REQUEST_FIELDS = (
+    "pk",
+    "code",
+    "status",
+    "description",
+    "address",
+    "lng",
+    "lat",
+    "reported_at",
+    "updated_at",
+    "closed_at",
+    "due_at",
+    "source",
+    "severity",
+    "category__code",
+    "category__public_name",
+    "category__name",
+    "unit__name",
+    "open311__address_id",
+    "open311__zipcode",
+)
+
+# Extra questions every public service asks unless the office configured its own.
+DEFAULT_ATTRIBUTES: tuple[dict[str, Any], ...] = (
+    {
+        "code": "duration",
+        "datatype": Datatype.SINGLEVALUELIST,
+        "required": False,
+        "order": 1,
+        "description": "问题存在多久了？",
+        "datatype_description": "选择一项",
+        "values": [
+            {"key": "today", "name": "今天刚发现"},
+            {"key": "days", "name": "两三天"},
+            {"key": "week", "name": "一周左右"},
+            {"key": "longer", "name": "更久"},
+        ],
+    },
+    {
+        "code": "scale",
+        "datatype": Datatype.SINGLEVALUELIST,
+        "required": False,
+        "order": 2,
+        "description": "问题的范围有多大？",
+        "datatype_description": "选择一项",
+        "values": [
+            {"key": "small", "name": "一处、少量"},
+            {"key": "medium", "name": "几处、较多"},
+            {"key": "large", "name": "成片、大面积"},
+        ],
+    },
+    {
+        "code": "recurring",
+        "datatype": Datatype.SINGLEVALUELIST,
+        "required": False,
+        "order": 3,
+        "description": "这里以前也出现过同样的问题吗？",
+        "datatype_description": "选择一项",
+        "values": [
+            {"key": "yes", "name": "是"},
+            {"key": "no", "name": "否"},
+            {"key": "unknown", "name": "不清楚"},
+        ],
+    },
+)
+
+
+def public_categories() -> QuerySet[ProblemCategory]:
+    """The services: active leaf categories that have a name for citizens."""
+    return (
+        ProblemCategory.objects.filter(is_active=True, children__isnull=True)
+        .exclude(public_name="")
+        .select_related("parent")
+        .order_by("sort_order", "code")
+    )
+
+
+def public_category_ids() -> dict[str, int]:
+    """service_code → category id for every service."""
+    return dict(
+        ProblemCategory.objects.filter(is_active=True, children__isnull=True)
+        .exclude(public_name="")
+        .values_list("code", "pk")
+    )
+
+
+def service_by_code(code: str) -> ProblemCategory | None:
+    return public_categories().filter(code=code).first()
+
+
+def attributes_for(category: ProblemCategory) -> list[ServiceAttribute]:
+    """The stored attributes of a service, or the defaults (unsaved) when it has none."""
+    stored = list(ServiceAttribute.objects.filter(category=category).order_by("order", "id"))
+    if stored:
+        return stored
+    return [ServiceAttribute(category=category, **spec) for spec in DEFAULT_ATTRIBUTES]
+
+
+def categories_with_attributes(categories: Iterable[ProblemCategory]) -> set[int]:
+    ids = [c.pk for c in categories]
+    return set(
+        ServiceAttribute.objects.filter(category_id__in=ids).values_list("category_id", flat=True)
+    )
+
+
+def hash_key(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def client_for_key(raw: str) -> Open311Client | None:
+    """The active client application whose API key this is."""
+    if not raw or len(raw) > 200:
+        return None
+    return Open311Client.objects.filter(key_hash=hash_key(raw), is_active=True).first()
+
+
+@dataclass
+class RequestQuery:
+    """A parsed ``GET requests`` query (see views.parse_request_query)."""
+
+    category_ids: list[int]
+    start: datetime | None = None
+    end: datetime | None = None
+    statuses: Sequence[str] = ()
+    codes: Sequence[str] = ()
+    offset: int = 0
+    limit: int = 1000
+    extensions: bool = False
+    ids_only: bool = field(default=False)
+
+
+def request_rows(query: RequestQuery) -> tuple[list[dict[str, Any]], bool]:
+    """The page of rows (newest first) and whether another page follows."""
+    qs = Problem.objects.filter(category_id__in=query.category_ids)
+    if query.codes:
+        qs = qs.filter(code__in=query.codes)
+    else:
+        if query.start is not None:
+            qs = qs.filter(reported_at__gte=query.start)
+        if query.end is not None:
+            qs = qs.filter(reported_at__lte=query.end)
+        if query.statuses:
+            qs = qs.filter(status__in=sorted(query.statuses))
+    rows = list(
+        qs.order_by("-reported_at", "-id").values(*REQUEST_FIELDS)[
+            query.offset : query.offset + query.limit + 1
+        ]
+    )
+    more = len(rows) > query.limit
+    return rows[: query.limit], more
+
+
+def ledger_statuses(open_closed: Iterable[str]) -> set[str]:
+    wanted: set[str] = set()
+    for value in open_closed:
+        wanted |= set(OPEN_STATUSES if value == "open" else CLOSED_STATUSES)
+    return wanted
+
+
+def photo_names(problem_ids: Sequence[int]) -> dict[int, list[str]]:
+    """Storage names of the public (EXIF-free) copies of the problems' report photos."""
+    names: dict[int, list[str]] = {}
+    if not problem_ids:
+        return names
+    photos = (
+        ProblemPhoto.objects.filter(problem_id__in=problem_ids, kind=PhotoKind.BEFORE)
+        .order_by("id")
+        .values_list("problem_id", "public_copy")
+    )
+    for problem_id, name in photos:
+        if name:
+            names.setdefault(problem_id, []).append(name)
+    return names
+
+
+def public_notes(problem_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+    notes: dict[int, list[dict[str, Any]]] = {}
+    if not problem_ids:
+        return notes
+    events = (
+        ProblemEvent.objects.filter(problem_id__in=problem_ids, is_public=True)
+        .order_by("created_at", "id")
+        .values("problem_id", "action", "to_status", "created_at")
+    )
+    for event in events:
+        notes.setdefault(event["problem_id"], []).append(event)
+    return notes
+
+
+def open311_attributes(problem_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    if not problem_ids:
+        return {}
+    return dict(
+        Open311Request.objects.filter(problem_id__in=problem_ids).values_list(
+            "problem_id", "attributes"
+        )
+    )
+
+
+def token_lookup(token: str) -> str | None:
+    """The service_request_id a token maps to."""
+    return (
+        Open311Request.objects.filter(token=token).values_list("problem__code", flat=True).first()
+    )
