@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from chuangwei.problems.choices import OPEN_STATUSES, FINAL_STATUSES, PhotoKind
+from chuangwei.problems.choices import FINAL_STATUSES, OPEN_STATUSES, PhotoKind
 from chuangwei.problems.models import Problem, ProblemEvent, ProblemPhoto
 from chuangwei.standards.models import ProblemCategory
 
