@@ -3,11 +3,12 @@ and a client application with a known API key."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import pytest
 
-from chuangwei.problems.tests.conftest import IN_A, IN_B, MONDAY_9, ledger, report  # noqa: F401
+from chuangwei.problems.tests.conftest import IN_A, IN_B, MONDAY_9, ledger  # noqa: F401
 
 KEY = "o311_test-key-0123456789"
 
@@ -62,3 +63,29 @@ def o311(ledger: dict[str, Any]) -> dict[str, Any]:  # noqa: F811
         key=KEY,
     )
     return {**ledger, "garbage": garbage, "road": road, "internal": internal, "client": client}
+
+
+@pytest.fixture
+def report(o311: dict[str, Any]):  # type: ignore[no-untyped-def]
+    """A problem reported by the grid worker (public service 06010 unless ``category``)."""
+    from chuangwei.problems import services
+
+    def make(
+        *,
+        at: datetime = MONDAY_9,
+        point: tuple[float, float] = IN_A,
+        category: Any = None,
+        source: str = "grid_patrol",
+        **kwargs: Any,
+    ) -> Any:
+        return services.report_problem(
+            source=source,
+            category=category or o311["garbage"],
+            lng=point[0],
+            lat=point[1],
+            by=o311["grid_worker"],
+            now=at,
+            **kwargs,
+        )
+
+    return make
