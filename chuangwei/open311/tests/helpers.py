@@ -38,7 +38,10 @@ BASE = "/open311/v2/"
 @cache
 def _registry() -> Registry:
     resources = [
-        (path.name, Resource.from_contents(json.loads(path.read_text()), default_specification=DRAFT4))
+        (
+            path.name,
+            Resource.from_contents(json.loads(path.read_text()), default_specification=DRAFT4),
+        )
         for path in SCHEMAS.glob("*.json")
     ]
     return Registry().with_resources(resources)
@@ -47,9 +50,7 @@ def _registry() -> Registry:
 def validate(schema_name: str, data: Any) -> None:
     """Raise jsonschema.ValidationError unless ``data`` matches the named schema."""
     schema = json.loads((SCHEMAS / schema_name).read_text())
-    Draft4Validator(
-        schema, registry=_registry(), format_checker=CHECKER
-    ).validate(data)
+    Draft4Validator(schema, registry=_registry(), format_checker=CHECKER).validate(data)
 
 
 def xml(response: Any) -> ElementTree.Element:

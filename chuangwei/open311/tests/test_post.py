@@ -28,7 +28,10 @@ def fms_fields(**overrides: Any) -> dict[str, Any]:
         "lat": str(IN_A[1]),
         "long": str(IN_A[0]),
         "address_string": "光明路 12 号",
-        "media_url": ["https://fms.example.org/photo/1.jpeg", "https://fms.example.org/photo/2.jpeg"],
+        "media_url": [
+            "https://fms.example.org/photo/1.jpeg",
+            "https://fms.example.org/photo/2.jpeg",
+        ],
         "attribute[duration]": "days",
         "attribute[uprn]": "100012345",
     }
@@ -107,7 +110,10 @@ def test_multivalue_attribute(o311: dict[str, Any], client: Any) -> None:
     fields = fms_fields(**{"attribute[kinds][]": ["food", "box"]})
     fields.pop("attribute[duration]")
     assert client.post(BASE + "requests.json", fields).status_code == 201
-    assert Open311Request.objects.get().attributes == {"kinds": ["food", "box"], "uprn": "100012345"}
+    assert Open311Request.objects.get().attributes == {
+        "kinds": ["food", "box"],
+        "uprn": "100012345",
+    }
 
 
 def test_multipart_media_is_stored_as_a_photo(o311: dict[str, Any], client: Any) -> None:
@@ -124,7 +130,9 @@ def test_multipart_media_is_stored_as_a_photo(o311: dict[str, Any], client: Any)
     assert listed["media_url"] == f"http://testserver/media/{photo.public_copy.name}"
 
 
-def _refused(client: Any, fields: dict[str, Any], status: int, fmt: str = "json", **extra: Any) -> Any:
+def _refused(
+    client: Any, fields: dict[str, Any], status: int, fmt: str = "json", **extra: Any
+) -> Any:
     before = _counts()
     response = client.post(BASE + f"requests.{fmt}", fields, **extra)
     assert response.status_code == status, response.content
@@ -179,7 +187,11 @@ def test_required_attribute_missing(o311: dict[str, Any], client: Any) -> None:
     from chuangwei.open311.models import ServiceAttribute
 
     ServiceAttribute.objects.create(
-        category=o311["garbage"], code="bags", datatype="number", required=True, description="几袋？"
+        category=o311["garbage"],
+        code="bags",
+        datatype="number",
+        required=True,
+        description="几袋？",
     )
     response = _refused(client, fms_fields(), 400)
     assert "bags" in response.json()[0]["description"]
@@ -206,9 +218,7 @@ def test_revoked_client_is_refused(o311: dict[str, Any], client: Any) -> None:
 def test_garbage_bodies_are_400(
     o311: dict[str, Any], client: Any, content_type: str, body: bytes
 ) -> None:
-    response = _refused(
-        client, body, 400, content_type=content_type, QUERY_STRING=f"api_key={KEY}"
-    )
+    response = _refused(client, body, 400, content_type=content_type, QUERY_STRING=f"api_key={KEY}")
     assert response.json()[0]["code"] == 400
 
 
@@ -226,7 +236,7 @@ def test_garbage_form_body_is_400(o311: dict[str, Any], client: Any) -> None:
 def test_broken_multipart_is_400(o311: dict[str, Any], client: Any) -> None:
     _refused(
         client,
-        b"--xx\r\nContent-Disposition: form-data; name=\"api_key\"\r\n\r\n" + KEY.encode(),
+        b'--xx\r\nContent-Disposition: form-data; name="api_key"\r\n\r\n' + KEY.encode(),
         400,
         content_type="multipart/form-data; boundary=",
     )
@@ -270,5 +280,8 @@ def test_client_rate_limit(o311: dict[str, Any], client: Any) -> None:
     o311["client"].save()
     for index in range(2):
         address = f"10.0.1.{index}"
-        assert client.post(BASE + "requests.json", fms_fields(), REMOTE_ADDR=address).status_code == 201
+        assert (
+            client.post(BASE + "requests.json", fms_fields(), REMOTE_ADDR=address).status_code
+            == 201
+        )
     _refused(client, fms_fields(), 429, REMOTE_ADDR="10.0.1.9")

@@ -42,7 +42,9 @@ def problems(o311: dict[str, Any], report: Any) -> dict[str, Any]:
     first = report(description="河边有一堆垃圾", address="光明路 12 号")
     second = report(at=MONDAY_9 + timedelta(hours=1), point=IN_B, category=o311["road"])
     closed = report(at=MONDAY_9 + timedelta(hours=2))
-    services.void_problem(closed, by=o311["office"], note="重复上报", now=MONDAY_9 + timedelta(hours=3))
+    services.void_problem(
+        closed, by=o311["office"], note="重复上报", now=MONDAY_9 + timedelta(hours=3)
+    )
     hidden = report(at=MONDAY_9 + timedelta(hours=3), category=o311["internal"])
     return {"first": first, "second": second, "closed": closed, "hidden": hidden}
 
@@ -187,7 +189,9 @@ def test_requests_json_matches_the_schema(problems: dict[str, Any], client: Any)
     assert data[0]["status"] == "closed"
 
 
-def test_requests_never_show_reporter_data(problems: dict[str, Any], client: Any, report: Any) -> None:
+def test_requests_never_show_reporter_data(
+    problems: dict[str, Any], client: Any, report: Any
+) -> None:
     report(reporter_name="张三", reporter_phone="13800000000")
     body = client.get(BASE + f"requests.json?{WINDOW}&extensions=true").content.decode()
     assert "13800000000" not in body
@@ -203,7 +207,9 @@ def test_requests_xml_uses_the_spec_elements(problems: dict[str, Any], client: A
     assert root[0].findtext("status") == "closed"
 
 
-def test_default_window_is_the_last_90_days(problems: dict[str, Any], client: Any, report: Any) -> None:
+def test_default_window_is_the_last_90_days(
+    problems: dict[str, Any], client: Any, report: Any
+) -> None:
     from django.utils import timezone
 
     recent = report(at=timezone.now() - timedelta(days=3))
@@ -236,7 +242,10 @@ def test_request_filters(
 def test_service_request_id_overrides_other_filters(problems: dict[str, Any], client: Any) -> None:
     ids = f"{problems['first'].code},{problems['closed'].code},{problems['hidden'].code}"
     data = _json(client, f"requests.json?service_request_id={ids}&status=open&service_code=06012")
-    assert [r["service_request_id"] for r in data] == [problems["closed"].code, problems["first"].code]
+    assert [r["service_request_id"] for r in data] == [
+        problems["closed"].code,
+        problems["first"].code,
+    ]
 
 
 def test_next_page_header(problems: dict[str, Any], client: Any) -> None:
@@ -290,14 +299,18 @@ def test_one_request_by_id(problems: dict[str, Any], client: Any) -> None:
 
 
 @pytest.mark.parametrize("which", ["hidden", None])
-def test_unknown_or_internal_request_is_404(problems: dict[str, Any], client: Any, which: Any) -> None:
+def test_unknown_or_internal_request_is_404(
+    problems: dict[str, Any], client: Any, which: Any
+) -> None:
     code = problems[which].code if which else "WT-1999-000001"
     response = client.get(BASE + f"requests/{code}.json")
     assert response.status_code == 404
     assert response.json()[0]["code"] == 404
 
 
-def test_extensions_add_notes_and_extended_attributes(problems: dict[str, Any], client: Any) -> None:
+def test_extensions_add_notes_and_extended_attributes(
+    problems: dict[str, Any], client: Any
+) -> None:
     data = _json(client, f"requests.json?{WINDOW}&extensions=true")
     validate("requests.json", data)
     closed = data[0]
