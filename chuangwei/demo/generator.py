@@ -569,6 +569,10 @@ def build_demo_city(
             size = ledger_size(sites, DEFAULT_SITES)
             builder.summary.problems = build_demo_problems(seed=seed, stdout=stdout, **size)
             builder.say(f"{builder.summary.problems} problems in the ledger")
+            from .open311 import DEMO_KEY, build_demo_open311
+
+            made = build_demo_open311(seed=seed)
+            builder.say(f"{made} Open311 service requests; demo api_key {DEMO_KEY}")
     summary = builder.summary
     summary.people = builder.people.count
     summary.seconds = round(time.monotonic() - builder.started, 1)
