@@ -84,8 +84,9 @@ def bench_ledger_data(opts: dict[str, Any]) -> dict[str, Any]:
 def _http_bench(opts: dict[str, Any], kind: str, paths: list[str]) -> dict[str, Any]:
     from bench.http_load import gunicorn, load, login_headers
 
-    with gunicorn(opts["database_url"], workers=opts["workers"]) as host:
-        headers = login_headers(host)[kind]
+    port = int(os.environ.get("BENCH_PORT", "8765"))
+    with gunicorn(opts["database_url"], workers=opts["workers"], port=port) as host:
+        headers = login_headers(host)[kind] if kind != "anonymous" else {}
         load(host, paths, headers, clients=2, requests_per_client=5)  # warm up
         r = load(host, paths, headers, clients=8, requests_per_client=opts["requests"])
     return {
@@ -131,6 +132,29 @@ def bench_ledger_api_list(opts: dict[str, Any]) -> dict[str, Any]:
         "/api/v1/problems/?page=5&page_size=50",
     ]
     return _http_bench(opts, "api", paths)
+
+
+def bench_open311_requests(opts: dict[str, Any]) -> dict[str, Any]:
+    """Open311 requests.json: page_size 50 with status and service_code filters, anonymous."""
+    from django.db.models import Count
+
+    from chuangwei.open311.selectors import public_category_ids
+    from chuangwei.problems.models import Problem
+
+    ids = public_category_ids()
+    busiest = (
+        Problem.objects.filter(category_id__in=ids.values())
+        .values_list("category__code")
+        .annotate(n=Count("id"))
+        .order_by("-n")[:3]
+    )
+    codes = [code for code, _n in busiest] or list(ids)[:3]
+    paths = [
+        f"/open311/v2/requests.json?status={status}&service_code={code}&page_size=50"
+        for code in codes
+        for status in ("open", "closed")
+    ]
+    return _http_bench(opts, "anonymous", paths)
 
 
 def bench_deadline_sweep(opts: dict[str, Any]) -> dict[str, Any]:
@@ -185,6 +209,11 @@ BENCHES: dict[str, tuple[str, Bench, bool]] = {
     "ledger_data": ("Ledger data generation", bench_ledger_data, True),
     "ledger_list_page": ("Problem list page", bench_ledger_list_page, True),
     "ledger_api_list": ("/api/v1/problems/ list", bench_ledger_api_list, True),
+    "open311_requests": (
+        "Open311 requests.json (filtered, page_size 50)",
+        bench_open311_requests,
+        True,
+    ),
     "deadline_sweep": ("Deadline sweep", bench_deadline_sweep, True),
     "ledger_export": ("Ledger Excel export (streaming)", bench_ledger_export, True),
 }

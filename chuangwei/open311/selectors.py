@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -150,7 +150,6 @@ class RequestQuery:
     offset: int = 0
     limit: int = 1000
     extensions: bool = False
-    ids_only: bool = field(default=False)
 
 
 def request_rows(query: RequestQuery) -> tuple[list[dict[str, Any]], bool]:
@@ -207,7 +206,7 @@ def public_notes(problem_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
         .values("problem_id", "action", "to_status", "created_at")
     )
     for event in events:
-        notes.setdefault(event["problem_id"], []).append(event)
+        notes.setdefault(event["problem_id"], []).append(dict(event))
     return notes
 
 
