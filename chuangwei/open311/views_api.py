@@ -366,6 +366,10 @@ def _client_key(group: str, request: HttpRequest) -> str:
     return str(request.open311_client.pk)  # type: ignore[attr-defined]
 
 
+def _device_key(group: str, request: HttpRequest) -> str:
+    return str(request.POST.get("device_id", ""))[:100]
+
+
 def _client_rate(group: str, request: HttpRequest) -> str:
     return f"{request.open311_client.rate_limit}/m"  # type: ignore[attr-defined]
 
@@ -445,6 +449,10 @@ def _create_request(request: HttpRequest, fmt: str) -> HttpResponse:
             429, _("This client application sent too many service requests. Wait a minute.")
         )
     data = _request_input(form)
+    if data.device_id and is_ratelimited(
+        request, group="open311:device", key=_device_key, rate=_ip_rate(), increment=True
+    ):
+        raise Open311Error(429, _("Too many service requests from this device. Wait a minute."))
     try:
         record = services.submit_request(
             data, client=client, files=files, remote_addr=request.META.get("REMOTE_ADDR")

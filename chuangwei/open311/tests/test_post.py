@@ -285,3 +285,14 @@ def test_client_rate_limit(o311: dict[str, Any], client: Any) -> None:
             == 201
         )
     _refused(client, fms_fields(), 429, REMOTE_ADDR="10.0.1.9")
+
+
+def test_flood_from_one_device_gets_429(o311: dict[str, Any], client: Any, settings: Any) -> None:
+    settings.CHUANGWEI_OPEN311_IP_RATE = "2/m"
+    for index in range(2):
+        fields = fms_fields(device_id="phone-1")
+        assert (
+            client.post(BASE + "requests.json", fields, REMOTE_ADDR=f"10.0.2.{index}").status_code
+            == 201
+        )
+    _refused(client, fms_fields(device_id="phone-1"), 429, REMOTE_ADDR="10.0.2.9")

@@ -368,3 +368,13 @@ def test_wrong_method_is_405(o311: dict[str, Any], client: Any) -> None:
     response = client.post(BASE + "services.json")
     assert response.status_code == 405
     assert response.json()[0]["code"] == 405
+
+
+def test_plain_list_query_count(
+    problems: dict[str, Any], client: Any, django_assert_max_num_queries: Any
+) -> None:
+    with django_assert_max_num_queries(3):  # services, the page, its photos
+        response = client.get(
+            BASE + f"requests.json?{WINDOW}&status=open&service_code=06010&page_size=50"
+        )
+    assert [r["service_request_id"] for r in response.json()] == [problems["first"].code]
