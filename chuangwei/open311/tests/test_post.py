@@ -296,3 +296,10 @@ def test_flood_from_one_device_gets_429(o311: dict[str, Any], client: Any, setti
             == 201
         )
     _refused(client, fms_fields(device_id="phone-1"), 429, REMOTE_ADDR="10.0.2.9")
+
+
+def test_post_needs_no_csrf_token(o311: dict[str, Any]) -> None:
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(BASE + "requests.json", fms_fields())
+    assert response.status_code == 201
