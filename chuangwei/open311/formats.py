@@ -35,7 +35,7 @@ def iso(value: datetime | None) -> str | None:
     """W3C ISO-8601 with the city's offset (``2026-03-02T09:00:00+08:00``)."""
     if value is None:
         return None
-    return timezone.localtime(value).isoformat(timespec="seconds")
+    return value.astimezone(timezone.get_current_timezone()).isoformat(timespec="seconds")
 
 
 def _scalar(value: Any) -> str:
