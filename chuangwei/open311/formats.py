@@ -8,6 +8,7 @@ element (``<attributes><attribute>``, ``<values><value>``, ``<notes><note>``).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -16,6 +17,8 @@ from xml.sax.saxutils import escape
 from django.http import HttpResponse
 from django.utils import timezone
 
+# Characters XML 1.0 does not allow (control characters other than tab, newline, return).
+XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 # Element name of one item inside a plural XML element.
 ITEM_NAMES = {
@@ -43,7 +46,7 @@ def _scalar(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return escape(str(value))
+    return escape(XML_INVALID.sub("", str(value)))
 
 
 def _element(name: str, value: Any, out: list[str]) -> None:

@@ -378,3 +378,11 @@ def test_plain_list_query_count(
             BASE + f"requests.json?{WINDOW}&status=open&service_code=06010&page_size=50"
         )
     assert [r["service_request_id"] for r in response.json()] == [problems["first"].code]
+
+
+def test_xml_stays_well_formed_with_control_characters(
+    o311: dict[str, Any], client: Any, report: Any
+) -> None:
+    problem = report(description="垃圾\x0b<很多>&\x01")
+    root = xml(client.get(BASE + f"requests/{problem.code}.xml"))
+    assert root.findtext("request/description") == "垃圾<很多>&"
