@@ -8,6 +8,7 @@ Format from the path suffix (``.json`` / ``.xml``); errors in the spec's body
 from __future__ import annotations
 
 import re
+import time as time_module
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -24,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django_ratelimit.core import is_ratelimited
 
+from chuangwei.core import widgets
 from chuangwei.core.errors import DomainError
 from chuangwei.problems.choices import OPEN_STATUSES, ProblemStatus
 from chuangwei.standards.models import ProblemCategory
@@ -253,19 +255,27 @@ def parse_request_query(request: HttpRequest, categories: dict[str, int]) -> sel
     return query
 
 
-def _media_url(request: HttpRequest, name: str) -> str:
-    return request.build_absolute_uri(default_storage.url(name))
+class _Page:
+    """Per-answer constants: the site's origin for media URLs, status words."""
+
+    def __init__(self, request: HttpRequest) -> None:
+        self.origin = request.build_absolute_uri("/")[:-1]
+        self.status_notes = {s.value: str(s.label) for s in ProblemStatus}
+
+    def media_url(self, name: str) -> str:
+        url = default_storage.url(name)
+        return self.origin + url if url.startswith("/") else url
 
 
 def _request_item(
-    request: HttpRequest, row: dict[str, Any], photos: list[str], extras: dict[str, Any] | None
+    page: _Page, row: dict[str, Any], photos: list[str], extras: dict[str, Any] | None
 ) -> dict[str, Any]:
     status = row["status"]
     is_open = status in OPEN_STATUSES
     item: dict[str, Any] = {
         "service_request_id": row["code"],
         "status": "open" if is_open else "closed",
-        "status_notes": str(ProblemStatus(status).label),
+        "status_notes": page.status_notes.get(status, status),
         "service_name": row["category__public_name"],
         "service_code": row["category__code"],
         "description": (row["description"] or "")[:4000] or None,
@@ -281,7 +291,7 @@ def _request_item(
         "zipcode": row["open311__zipcode"] or None,
         "lat": round(row["lat"], 6),
         "long": round(row["lng"], 6),
-        "media_url": _media_url(request, photos[0]) if photos else None,
+        "media_url": page.media_url(photos[0]) if photos else None,
     }
     if extras is not None:
         attributes = extras["attributes"].get(row["pk"]) or {}
@@ -293,7 +303,7 @@ def _request_item(
             "attributes": [
                 {"code": code, "value": value} for code, value in sorted(attributes.items())
             ],
-            "media_urls": [_media_url(request, name) for name in photos],
+            "media_urls": [page.media_url(name) for name in photos],
         }
         item["notes"] = [
             {
@@ -317,11 +327,31 @@ def _items(
             "notes": selectors.public_notes(ids),
             "attributes": selectors.open311_attributes(ids),
         }
-    return [_request_item(request, row, photos.get(row["pk"], []), extras) for row in rows]
+    page = _Page(request)
+    return [_request_item(page, row, photos.get(row["pk"], []), extras) for row in rows]
+
+
+SERVICES_KEY = ("open311.services", "service_code -> category id", "")
+
+
+def service_ids() -> dict[str, int]:
+    """``selectors.public_category_ids`` built at most once a minute per process, in the
+    same cache as the filter options (``core.widgets``, cleared before each test): every
+    ``requests`` call needs it and services change rarely."""
+    now = time_module.monotonic()
+    hit = widgets._choices_cache.get(SERVICES_KEY)
+    if hit is not None and hit[0] > now:
+        return {code: int(pk) for code, pk in hit[1]}
+    ids = selectors.public_category_ids()
+    widgets._choices_cache[SERVICES_KEY] = (
+        now + widgets.CHOICES_TTL_S,
+        [(code, str(pk)) for code, pk in ids.items()],
+    )
+    return ids
 
 
 def _list_requests(request: HttpRequest, fmt: str) -> HttpResponse:
-    query = parse_request_query(request, selectors.public_category_ids())
+    query = parse_request_query(request, service_ids())
     rows, more = selectors.request_rows(query)
     headers = {}
     if more:
@@ -338,7 +368,7 @@ def _list_requests(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @endpoint(("GET",))
 def request_detail(request: HttpRequest, fmt: str, request_id: str) -> HttpResponse:
-    categories = selectors.public_category_ids()
+    categories = service_ids()
     query = selectors.RequestQuery(
         category_ids=list(categories.values()),
         codes=[request_id],
