@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -34,11 +34,11 @@ ITEM_NAMES = {
 }
 
 
-def iso(value: datetime | None) -> str | None:
+def iso(value: datetime | None, tz: tzinfo | None = None) -> str | None:
     """W3C ISO-8601 with the city's offset (``2026-03-02T09:00:00+08:00``)."""
     if value is None:
         return None
-    return value.astimezone(timezone.get_current_timezone()).isoformat(timespec="seconds")
+    return value.astimezone(tz or timezone.get_current_timezone()).isoformat(timespec="seconds")
 
 
 def _scalar(value: Any) -> str:

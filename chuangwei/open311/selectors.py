@@ -11,6 +11,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from django.db import connection
@@ -132,13 +133,14 @@ class RequestQuery:
     extensions: bool = False
 
 
-def _columns() -> list[tuple[str, str]]:
+@cache
+def _columns() -> tuple[tuple[str, str], ...]:
     """(output key, SQL column) of the request list, from the models' table names."""
     problem = Problem._meta.db_table
     category = ProblemCategory._meta.db_table
     unit = Problem._meta.get_field("unit").related_model._meta.db_table
     extra = Open311Request._meta.db_table
-    return [
+    return (
         ("pk", f"p.{Problem._meta.pk.column}"),
         *[
             (name, f"p.{Problem._meta.get_field(name).column}")  # type: ignore[union-attr]
@@ -169,7 +171,7 @@ def _columns() -> list[tuple[str, str]]:
             f"JOIN {unit} u ON u.id = p.unit_id "
             f"LEFT JOIN {extra} o ON o.problem_id = p.id",
         ),
-    ]
+    )
 
 
 DATETIME_KEYS = ("reported_at", "updated_at", "closed_at", "due_at")
@@ -190,8 +192,7 @@ def request_rows(query: RequestQuery) -> tuple[list[dict[str, Any]], bool]:
     ``reported_at``, ordered like the ``problems_reported_desc`` index); the ORM's query
     compilation cost more than the query itself on this hot path.
     """
-    columns = _columns()
-    source = columns.pop()[1]
+    *columns, (_from, source) = _columns()
     ops = connection.ops
     where = [f"p.category_id IN ({', '.join(['%s'] * len(query.category_ids))})"]
     params: list[Any] = list(query.category_ids)

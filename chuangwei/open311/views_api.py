@@ -261,6 +261,7 @@ class _Page:
     def __init__(self, request: HttpRequest) -> None:
         self.origin = request.build_absolute_uri("/")[:-1]
         self.status_notes = {s.value: str(s.label) for s in ProblemStatus}
+        self.tz = timezone.get_current_timezone()
 
     def media_url(self, name: str) -> str:
         url = default_storage.url(name)
@@ -281,11 +282,11 @@ def _request_item(
         "description": (row["description"] or "")[:4000] or None,
         "agency_responsible": row["unit__name"],
         "service_notice": None,
-        "requested_datetime": iso(row["reported_at"]),
+        "requested_datetime": iso(row["reported_at"], page.tz),
         "updated_datetime": iso(
             row["updated_at"] if is_open else (row["closed_at"] or row["updated_at"])
         ),
-        "expected_datetime": iso(row["due_at"]),
+        "expected_datetime": iso(row["due_at"], page.tz),
         "address": row["address"] or None,
         "address_id": row["open311__address_id"] or None,
         "zipcode": row["open311__zipcode"] or None,
@@ -307,7 +308,7 @@ def _request_item(
         }
         item["notes"] = [
             {
-                "datetime": iso(note["created_at"]),
+                "datetime": iso(note["created_at"], page.tz),
                 "action": note["action"],
                 "status": note["to_status"] or None,
             }
