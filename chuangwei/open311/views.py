@@ -56,10 +56,6 @@ CLIENT_FIELDS = [
 ]
 
 
-def _status_text(client: Open311Client) -> str:
-    return _("Active") if client.is_active else _("Revoked")
-
-
 class ClientMixin:
     model = Open311Client
     url_names = CLIENT_URLS
@@ -89,7 +85,6 @@ class ClientDetailView(ClientMixin, ObjectDetailView):
         )
         return {
             "recent": recent,
-            "status_text": _status_text(obj),
             "rotate_url": reverse("open311:client_rotate", args=[obj.pk]),
             "revoke_url": reverse("open311:client_revoke", args=[obj.pk]),
         }
