@@ -303,3 +303,9 @@ def test_post_needs_no_csrf_token(o311: dict[str, Any]) -> None:
 
     response = Client(enforce_csrf_checks=True).post(BASE + "requests.json", fms_fields())
     assert response.status_code == 201
+
+
+def test_body_over_the_size_limit_is_413(o311: dict[str, Any], client: Any, settings: Any) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2_000
+    response = _refused(client, fms_fields(description="很" * 1500), 413)
+    assert response.json()[0]["code"] == 413
