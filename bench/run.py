@@ -96,8 +96,9 @@ def _http_bench(
     server, and report our throughput as a share of it (DESIGN.md §6)."""
     from bench.http_load import gunicorn, load, login_headers
 
-    with gunicorn(opts["database_url"], workers=opts["workers"]) as host:
-        headers = login_headers(host)[kind]
+    port = int(os.environ.get("BENCH_PORT", "8765"))
+    with gunicorn(opts["database_url"], workers=opts["workers"], port=port) as host:
+        headers = login_headers(host)[kind] if kind != "anonymous" else {}
         load(host, paths, headers, clients=2, requests_per_client=5)  # warm up
         bare = None
         if ceiling:
@@ -235,6 +236,36 @@ def bench_ledger_api_list(opts: dict[str, Any]) -> dict[str, Any]:
     return _http_bench(opts, "api", paths, ceiling=_ceiling_paths(cat))
 
 
+def bench_open311_requests(opts: dict[str, Any]) -> dict[str, Any]:
+    """Open311 requests.json: page_size 50 with status and service_code filters, anonymous."""
+    from django.db.models import Count
+
+    from chuangwei.open311.selectors import public_category_ids
+    from chuangwei.problems.models import Problem
+
+    ids = public_category_ids()
+    busiest = (
+        Problem.objects.filter(category_id__in=ids.values())
+        .values_list("category__code")
+        .annotate(n=Count("id"))
+        .order_by("-n")[:3]
+    )
+    codes = [code for code, _n in busiest] or list(ids)[:3]
+    paths = [
+        f"/open311/v2/requests.json?status={status}&service_code={code}&page_size=50"
+        for code in codes
+        for status in ("open", "closed")
+    ]
+    # The ceiling answers the same page (newest 50 of a category, open ≈ dispatched).
+    ceiling = [
+        f"/__ceiling/problems?status={status}&category={ids[code]}&page_size=50"
+        for code in codes
+        for status in ("dispatched", "closed")
+        if code in ids
+    ]
+    return _http_bench(opts, "anonymous", paths, ceiling=ceiling or None)
+
+
 def bench_deadline_sweep(opts: dict[str, Any]) -> dict[str, Any]:
     """One sweep over all open problems (warn, overdue, escalate passes)."""
     from datetime import datetime
@@ -291,6 +322,11 @@ BENCHES: dict[str, tuple[str, Bench, bool]] = {
     "ledger_api_list": ("/api/v1/problems/ list", bench_ledger_api_list, True),
     "problem_detail": ("Problem detail page", bench_problem_detail, True),
     "report_post": ("Report POST with photo (API)", bench_report_post, True),
+    "open311_requests": (
+        "Open311 requests.json (filtered, page_size 50)",
+        bench_open311_requests,
+        True,
+    ),
     "deadline_sweep": ("Deadline sweep", bench_deadline_sweep, True),
     "ledger_export": ("Ledger Excel export (streaming)", bench_ledger_export, True),
 }

@@ -574,6 +574,10 @@ def build_demo_city(
             builder.say(
                 f"{insp.tasks} inspections, {insp.deductions} deductions, {insp.checkins} check-ins"
             )
+            from .open311 import DEMO_KEY, build_demo_open311
+
+            made = build_demo_open311(seed=seed)
+            builder.say(f"{made} Open311 service requests; demo api_key {DEMO_KEY}")
     summary = builder.summary
     summary.people = builder.people.count
     summary.seconds = round(time.monotonic() - builder.started, 1)

@@ -5,3 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 def register(router: DefaultRouter) -> None:
     """Register this app's viewsets, kebab-case plural names."""
+    from .views import Open311ClientViewSet, ServiceAttributeViewSet
+
+    router.register("open311-clients", Open311ClientViewSet)
+    router.register("open311-service-attributes", ServiceAttributeViewSet)
