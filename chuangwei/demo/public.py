@@ -43,9 +43,9 @@ RATINGS = 40
 SURVEY_RESPONSES = 240
 BALLOTS = 160
 # Rating mix: 满意 70 %, 基本满意 24 %, 不满意 6 % (the title needs ≥ 90 % satisfied).
-LEVELS = [Satisfaction.SATISFIED] * 70 + [Satisfaction.BASICALLY] * 24 + [
-    Satisfaction.DISSATISFIED
-] * 6
+LEVELS = (
+    [Satisfaction.SATISFIED] * 70 + [Satisfaction.BASICALLY] * 24 + [Satisfaction.DISSATISFIED] * 6
+)
 SURVEY_QUESTIONS = [
     ("您对本区市容环境卫生状况是否满意？", [("满意", True), ("基本满意", True), ("不满意", False)]),
     ("您对背街小巷、农贸市场的整治效果是否满意？", [("满意", True), ("基本满意", True), ("不满意", False)]),
@@ -87,9 +87,7 @@ def build_demo_public(*, seed: int, now: datetime | None = None) -> dict[str, in
         for p in citizen
     )
     made["citizen_reports"] = len(citizen)
-    made["ratings"] = _ratings(
-        rng, [p for p in citizen if p.status == ProblemStatus.CLOSED], now
-    )
+    made["ratings"] = _ratings(rng, [p for p in citizen if p.status == ProblemStatus.CLOSED], now)
     made["exposures"] = _exposures(rng, now)
     made["survey_responses"] = _survey(rng, now)
     made["ballots"] = _poll(rng, now)
@@ -112,7 +110,9 @@ def _ratings(rng: random.Random, closed: list[Problem], now: datetime) -> int:
         )
     SatisfactionRating.objects.bulk_create(rows)
     for problem, at in unhappy:
-        event = reopen_for_review(problem, note="市民不满意：垃圾清走了，但第二天又堆上了。", now=at)
+        event = reopen_for_review(
+            problem, note="市民不满意：垃圾清走了，但第二天又堆上了。", now=at
+        )
         ProblemEvent.objects.filter(pk=event.pk).update(processed_at=at)
     return len(rows)
 

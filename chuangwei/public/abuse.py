@@ -64,9 +64,7 @@ def _device_key(group: str, request: HttpRequest) -> str:
 def over_limit(request: HttpRequest, scope: str = "write") -> bool:
     """Count this public write against its IP and its device; True when either is over."""
     kwargs: dict[str, Any] = {"method": ["POST"], "increment": True}
-    by_ip = is_ratelimited(
-        request, group=f"public-{scope}-ip", key="ip", rate=_ip_rate, **kwargs
-    )
+    by_ip = is_ratelimited(request, group=f"public-{scope}-ip", key="ip", rate=_ip_rate, **kwargs)
     by_device = is_ratelimited(
         request, group=f"public-{scope}-device", key=_device_key, rate=_device_rate, **kwargs
     )

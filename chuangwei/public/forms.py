@@ -47,6 +47,11 @@ class FrictionForm(forms.Form):
         if not self.is_bound:
             self.initial["started"] = new_stamp()
 
+    @property
+    def stamp(self) -> str:
+        """The start stamp to render: the posted one (renewed after an error) or a new one."""
+        return str(self.data.get("started", "")) if self.is_bound else self.initial["started"]
+
     def check_friction(self) -> None:
         """Raise InvalidInput (``honeypot`` / ``too_fast``) for a robot-like post."""
         data = self.data
@@ -119,6 +124,4 @@ class RatingForm(FrictionForm):
 
 
 def form_errors(form: forms.Form) -> InvalidInput:
-    return InvalidInput(
-        fields={k: list(v) for k, v in form.errors.items()}, code="invalid"
-    )
+    return InvalidInput(fields={k: list(v) for k, v in form.errors.items()}, code="invalid")

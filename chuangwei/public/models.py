@@ -232,9 +232,7 @@ class SurveyResponse(models.Model):
 
 
 class SurveyAnswer(models.Model):
-    response = models.ForeignKey(
-        SurveyResponse, on_delete=models.CASCADE, related_name="answers"
-    )
+    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(SurveyQuestion, on_delete=models.CASCADE, related_name="answers")
     choice = models.PositiveSmallIntegerField(_("choice"))
     positive = models.BooleanField(_("positive"))

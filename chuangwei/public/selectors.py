@@ -148,9 +148,9 @@ def progress_stats(now: datetime | None = None) -> ProgressStats:
         timed=Count("id", filter=Q(closed_on_time__isnull=False)),
         on_time=Count("id", filter=Q(closed_on_time=True)),
     )
-    ratings = SatisfactionRating.objects.filter(created_at__gte=start, created_at__lt=end).aggregate(
-        n=Count("id"), good=Count("id", filter=Q(level__in=SATISFIED_LEVELS))
-    )
+    ratings = SatisfactionRating.objects.filter(
+        created_at__gte=start, created_at__lt=end
+    ).aggregate(n=Count("id"), good=Count("id", filter=Q(level__in=SATISFIED_LEVELS)))
     return ProgressStats(
         by_stage=[(s, counts[s.key]) for s in (*STAGES, NOT_ACCEPTED)],
         reported_month=month.count(),

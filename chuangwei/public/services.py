@@ -342,9 +342,7 @@ def propose_exposure(
             _("A title is required."), code="missing_title", fields={"title": [_("Required.")]}
         )
     if problem.status in (ProblemStatus.VOIDED, ProblemStatus.MERGED):
-        raise InvalidInput(
-            _("A voided or merged problem cannot be exposed."), code="bad_problem"
-        )
+        raise InvalidInput(_("A voided or merged problem cannot be exposed."), code="bad_problem")
     try:
         with transaction.atomic():
             return Exposure.objects.create(

@@ -12,9 +12,7 @@ urlpatterns = [
     path("report/done/<str:code>/", views.report_done, name="report_done"),
     path("track/", views.track_search, name="track_search"),
     path("track/<str:code>/", views.track, name="track"),
-    path(
-        "track/<str:code>/photos/<int:pk>/<str:variant>/", views.track_photo, name="track_photo"
-    ),
+    path("track/<str:code>/photos/<int:pk>/<str:variant>/", views.track_photo, name="track_photo"),
     path("follow/<str:token>/", views.follow, name="follow"),
     path(
         "follow/<str:token>/photos/<int:pk>/<str:variant>/",

@@ -291,9 +291,9 @@ def exposure_list(request: HttpRequest) -> HttpResponse:
         .order_by("-published_at", "-id")[:50]
     )
     photos: dict[int, list[ProblemPhoto]] = {}
-    for photo in ProblemPhoto.objects.filter(
-        problem_id__in=[e.problem_id for e in items]
-    ).order_by("created_at", "id"):
+    for photo in ProblemPhoto.objects.filter(problem_id__in=[e.problem_id for e in items]).order_by(
+        "created_at", "id"
+    ):
         photos.setdefault(photo.problem_id, []).append(photo)
     rows = [
         {

@@ -136,7 +136,8 @@ def category_list(request: HttpRequest) -> HttpResponse:
             public = get_object_or_404(PublicCategory, pk=request.POST.get("pk"))
             try:
                 services.set_category_verification(
-                    public, needs_verification=request.POST.get("needs_verification") == "1",
+                    public,
+                    needs_verification=request.POST.get("needs_verification") == "1",
                     by=request.user,
                 )
             except DomainError as exc:

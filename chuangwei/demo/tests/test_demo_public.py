@@ -46,4 +46,3 @@ def test_demo_survey_has_results_in_several_districts(built: dict[str, int]) -> 
     results = survey_results(Survey.objects.get())
     assert len(results.rows) >= 2
     assert results.total.responses == SURVEY_RESPONSES
-
