@@ -44,9 +44,9 @@ from chuangwei.places.services import grid_index, save_grid
 
 from . import names
 from .layout import CITY_CODE, division_units
-from .public import build_demo_public
 from .plan import SITE_TYPE_GROUPS, SITE_TYPES, CityPlan, plan_city
 from .problems import build_demo_problems, ledger_size
+from .public import build_demo_public
 
 DEMO_PASSWORD = "Demo@2026"
 DEFAULT_SEED = 2026

@@ -169,7 +169,7 @@ def _survey(rng: random.Random, now: datetime) -> int:
     responses = SurveyResponse.objects.bulk_create(
         SurveyResponse(
             survey=survey,
-            district=(district := rng.choice(districts)),
+            district=rng.choice(districts),
             device_id=f"{rng.getrandbits(128):032x}",
             submitted_at=now - timedelta(days=rng.randint(0, 59), minutes=rng.randint(0, 1439)),
         )

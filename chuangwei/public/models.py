@@ -230,6 +230,9 @@ class SurveyResponse(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.survey_id} {self.submitted_at:%Y-%m-%d}"
+
 
 class SurveyAnswer(models.Model):
     response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")
@@ -243,6 +246,9 @@ class SurveyAnswer(models.Model):
                 fields=["response", "question"], name="public_answer_one_per_question"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}: {self.choice}"
 
 
 class Poll(TimeStampedModel):
@@ -304,3 +310,6 @@ class PollBallot(models.Model):
                 name="public_ballot_per_phone",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.poll_id} {self.device_id[:8]}"

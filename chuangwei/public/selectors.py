@@ -211,15 +211,19 @@ def survey_results(
         names[row["district_id"]] = row["district__name"]
         response_counts[row["district_id"]] = row["n"]
     cells: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    for row in (
+    for cell_row in (
         answers.values("response__district_id", "question_id")
         .annotate(n=Count("id"), good=Count("id", filter=Q(positive=True)))
         .order_by()
     ):
-        cell = cells[row["response__district_id"]][row["question_id"]]
-        cell[0] += row["good"]
-        cell[1] += row["n"]
+        cell = cells[cell_row["response__district_id"]][cell_row["question_id"]]
+        cell[0] += cell_row["good"]
+        cell[1] += cell_row["n"]
     questions = list(survey.questions.all())
+
+    def cell_of(per_q: dict[int, list[int]], pk: int) -> tuple[int, int, float | None]:
+        good, n = per_q.get(pk, [0, 0])
+        return good, n, rate(good, n)
 
     def build(did: int, name: str, n: int, per_q: dict[int, list[int]]) -> DistrictResult:
         good = sum(c[0] for c in per_q.values())
@@ -231,7 +235,7 @@ def survey_results(
             total,
             good,
             rate(good, total),
-            {q.pk: (*per_q.get(q.pk, [0, 0]), rate(*per_q.get(q.pk, [0, 0]))) for q in questions},
+            {q.pk: cell_of(per_q, q.pk) for q in questions},
         )
 
     rows = [
@@ -260,6 +264,5 @@ def poll_results(poll: Poll) -> tuple[int, list[PollResult]]:
     ballots = poll.ballots.count()
     options = list(poll.options.annotate(votes=Count("ballots")).order_by("-votes", "sort_order"))
     return ballots, [
-        PollResult(o, o.votes, rate(o.votes, ballots), i + 1)  # type: ignore[attr-defined]
-        for i, o in enumerate(options)
+        PollResult(o, o.votes, rate(o.votes, ballots), i + 1) for i, o in enumerate(options)
     ]

@@ -21,7 +21,7 @@ def _clean_cache(settings: Any) -> Any:
 
 
 @pytest.fixture
-def public(ledger: dict[str, Any]) -> dict[str, Any]:
+def public(ledger: dict[str, Any]) -> dict[str, Any]:  # noqa: F811
     from chuangwei.public.models import PublicCategory
 
     cat = PublicCategory.objects.create(

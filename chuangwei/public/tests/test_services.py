@@ -11,6 +11,7 @@ from chuangwei.core.errors import Conflict, InvalidInput, NotAllowed
 from chuangwei.lib import geo
 from chuangwei.problems.models import Problem, ProblemEvent
 from chuangwei.problems.notify import recipients
+from chuangwei.problems.tests.conftest import IN_A, MONDAY_9, SH
 from chuangwei.public import services
 from chuangwei.public.models import (
     CitizenReport,
@@ -20,8 +21,6 @@ from chuangwei.public.models import (
     SurveyResponse,
 )
 from chuangwei.public.selectors import poll_results, survey_results
-
-from chuangwei.problems.tests.conftest import IN_A, MONDAY_9, SH
 
 from .conftest import photo
 
