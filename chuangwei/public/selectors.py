@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from chuangwei.problems.choices import PhotoKind, ProblemStatus
 from chuangwei.problems.models import Problem, ProblemPhoto
@@ -33,12 +34,18 @@ class Stage:
     step: int  # 1..4 on the progress bar; 0 for ends outside it
 
 
-SUBMITTED = Stage("submitted", _("Submitted"), 1)
-ACCEPTED = Stage("accepted", _("Accepted"), 2)
-HANDLING = Stage("handling", _("Being handled"), 3)
-DONE = Stage("done", _("Completed"), 4)
-NOT_ACCEPTED = Stage("not_accepted", _("Not accepted"), 0)
-MERGED = Stage("merged", _("Merged with an earlier report"), 0)
+SUBMITTED = Stage("submitted", pgettext_lazy("public stage", "Submitted"), 1)
+ACCEPTED = Stage("accepted", pgettext_lazy("public stage", "Accepted"), 2)
+HANDLING = Stage("handling", pgettext_lazy("public stage", "Being handled"), 3)
+DONE = Stage("done", pgettext_lazy("public stage", "Completed"), 4)
+NOT_ACCEPTED = Stage("not_accepted", pgettext_lazy("public stage", "Not accepted"), 0)
+MERGED = Stage("merged", pgettext_lazy("public stage", "Merged with an earlier report"), 0)
+# Public events that do not change the stage, named for the citizen.
+EVENT_LABELS: dict[str, Any] = {
+    "submit": _("Fixed; being checked"),
+    "self_fix": _("Fixed; being checked"),
+    "reopen": _("Sent back to the office for review"),
+}
 STAGES = (SUBMITTED, ACCEPTED, HANDLING, DONE)
 
 _STAGE_OF: dict[str, Stage] = {
@@ -74,6 +81,7 @@ def problem_by_tracking_code(code: str) -> Problem | None:
 class TimelineEntry:
     at: datetime
     stage: Stage
+    label: Any
     note: str
     photos: list[ProblemPhoto]
 
@@ -97,7 +105,10 @@ def public_timeline(problem: Problem) -> list[TimelineEntry]:
             continue
         stage = public_stage(event.to_status or problem.status)
         note = event.note if event.is_public and event.action != "report" else ""
-        entries.append(TimelineEntry(event.created_at, stage, note, photos.get(event.pk, [])))
+        label = EVENT_LABELS.get(event.action, stage.label)
+        entries.append(
+            TimelineEntry(event.created_at, stage, label, note, photos.get(event.pk, []))
+        )
     return list(reversed(entries))
 
 

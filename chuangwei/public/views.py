@@ -79,7 +79,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _report_context(form: CitizenReportForm) -> dict[str, Any]:
     return {
-        "title": _("Report a problem"),
+        "title": _("Snap and report"),
         "form": form,
         "categories": form.fields["category"].queryset,  # type: ignore[attr-defined]
         "map_config": map_config(),

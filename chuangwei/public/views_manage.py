@@ -72,7 +72,7 @@ def moderation(request: HttpRequest) -> HttpResponse:
         "public/manage/moderation.html",
         {
             "title": _("Public content"),
-            "breadcrumbs": ((PUBLIC, ""),),
+            "breadcrumbs": ((PUBLIC, reverse("public:moderation")),),
             "exposures": list(qs[:LIST_LIMIT]),
             "statuses": ExposureStatus.choices,
             "status": status,
@@ -150,7 +150,7 @@ def category_list(request: HttpRequest) -> HttpResponse:
         "public/manage/category_list.html",
         {
             "title": _("Citizen categories"),
-            "breadcrumbs": ((PUBLIC, ""),),
+            "breadcrumbs": ((PUBLIC, reverse("public:moderation")),),
             "categories": PublicCategory.objects.select_related("category").order_by(
                 "sort_order", "id"
             ),
@@ -198,7 +198,7 @@ def survey_list(request: HttpRequest) -> HttpResponse:
         "public/manage/survey_list.html",
         {
             "title": _("Surveys"),
-            "breadcrumbs": ((PUBLIC, ""),),
+            "breadcrumbs": ((PUBLIC, reverse("public:moderation")),),
             "surveys": list(surveys[:LIST_LIMIT]),
             "kinds": SurveyKind.choices,
             "colors": PUBLICATION_COLORS,
@@ -224,7 +224,10 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
         "public/manage/survey_results.html",
         {
             "title": survey.title,
-            "breadcrumbs": ((PUBLIC, ""), (_("Surveys"), reverse("public:survey_list"))),
+            "breadcrumbs": (
+                (PUBLIC, reverse("public:moderation")),
+                (_("Surveys"), reverse("public:survey_list")),
+            ),
             "survey": survey,
             "results": selectors.survey_results(survey, start=start, end=end),
             "start": start,
@@ -282,7 +285,7 @@ def poll_list(request: HttpRequest) -> HttpResponse:
         "public/manage/poll_list.html",
         {
             "title": _("Polls"),
-            "breadcrumbs": ((PUBLIC, ""),),
+            "breadcrumbs": ((PUBLIC, reverse("public:moderation")),),
             "polls": list(polls[:LIST_LIMIT]),
             "colors": PUBLICATION_COLORS,
             "can_manage": is_office(request.user),
@@ -300,7 +303,10 @@ def poll_results(request: HttpRequest, pk: int) -> HttpResponse:
         "public/manage/poll_results.html",
         {
             "title": poll.title,
-            "breadcrumbs": ((PUBLIC, ""), (_("Polls"), reverse("public:poll_list"))),
+            "breadcrumbs": (
+                (PUBLIC, reverse("public:moderation")),
+                (_("Polls"), reverse("public:poll_list")),
+            ),
             "poll": poll,
             "ballots": ballots,
             "results": results,
