@@ -232,3 +232,14 @@ def test_ratings_api_is_scoped(
         assert response.json()["count"] == count
     else:
         assert response.json()["error"]["code"] == "not_authenticated"
+
+
+def test_load_command_is_idempotent(public: dict[str, Any]) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("load_public_categories", stdout=out)
+    call_command("load_public_categories", stdout=out)
+    assert out.getvalue().splitlines() == ["0 citizen categories added"] * 2
