@@ -145,3 +145,38 @@ def test_office_pages_in_the_browser(page_as: Any, ledger: dict[str, Any]):
     office.goto(f"{office.base}/public/manage/moderation/")
     shot(office, "public-moderation")
     assert office.console_errors == []
+
+
+def test_exposure_board_and_home_on_a_phone(citizen: Any, ledger: dict[str, Any]):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from chuangwei.problems.tests.conftest import IN_A
+    from chuangwei.public import services
+
+    public = PublicCategory.objects.create(
+        category=ledger["category"], name="暴露垃圾", icon="bi-trash"
+    )
+    before = SimpleUploadedFile("b.jpg", scene_jpeg(3, "before"), content_type="image/jpeg")
+    problem = services.submit_citizen_report(
+        public_category=public,
+        lng=IN_A[0],
+        lat=IN_A[1],
+        uploads=[ledger_services.Upload(before)],
+        description="河边垃圾堆积",
+        phone="13812345678",
+    )
+    _close(problem, ledger)
+    exposure = services.propose_exposure(
+        problem, title="河边垃圾长期堆放", summary="已督促整改", by=ledger["office"]
+    )
+    services.moderate_exposure(exposure, decision="approve", by=ledger["office"])
+    page = citizen
+    page.goto(f"{page.base}/public/")
+    shot(page, "public-home")
+    page.goto(f"{page.base}/public/exposure/")
+    page.wait_for_selector(f"#exposure-{exposure.pk} img")
+    text = page.locator(f"#exposure-{exposure.pk}").inner_text()
+    assert "河边垃圾长期堆放" in text
+    assert "13812345678" not in page.content()
+    shot(page, "public-exposure")
+    assert page.console_errors == []
