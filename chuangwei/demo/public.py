@@ -63,6 +63,13 @@ EXPOSURE_TITLES = [
 ]  # fmt: skip
 
 
+SUMMARIES = [
+    "群众多次反映，已责成属地街道限期整改，整改情况见下方照片。",
+    "暗访发现问题，责任单位已按期完成整改。",
+    "问题已转相关部门处理，持续跟踪整改进度。",
+]
+
+
 def _phone(rng: random.Random) -> str:
     return f"1{rng.choice('3589')}{rng.randrange(10**9):09d}"
 
@@ -134,7 +141,7 @@ def _exposures(rng: random.Random, now: datetime) -> int:
             Exposure(
                 problem=problem,
                 title=EXPOSURE_TITLES[index],
-                summary=f"{problem.unit.name if problem.unit_id else ''}：{problem.description[:60]}",
+                summary=SUMMARIES[index % len(SUMMARIES)],
                 status=ExposureStatus.APPROVED if approved else ExposureStatus.PENDING,
                 moderated_at=at if approved else None,
                 published_at=at if approved else None,
