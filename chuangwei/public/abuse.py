@@ -16,6 +16,7 @@ DEVICE_COOKIE = "cw_device"
 DEVICE_RE = re.compile(r"^[0-9a-f]{32}$")
 DEFAULT_IP_RATE = "30/h"
 DEFAULT_DEVICE_RATE = "15/h"
+DEFAULT_LOOKUP_RATE = "120/h"
 
 
 def device_id(request: HttpRequest) -> str:
@@ -69,3 +70,21 @@ def over_limit(request: HttpRequest, scope: str = "write") -> bool:
         request, group=f"public-{scope}-device", key=_device_key, rate=_device_rate, **kwargs
     )
     return bool(by_ip or by_device)
+
+
+def _lookup_rate(group: str, request: HttpRequest) -> str:
+    return str(getattr(settings, "CHUANGWEI_PUBLIC_RATE_LOOKUP", DEFAULT_LOOKUP_RATE))
+
+
+def lookups_over_limit(request: HttpRequest) -> bool:
+    """Count a tracking-code lookup against its IP (guessing codes is slow work)."""
+    return bool(
+        is_ratelimited(
+            request,
+            group="public-lookup-ip",
+            key="ip",
+            rate=_lookup_rate,
+            method=["GET"],
+            increment=True,
+        )
+    )

@@ -177,6 +177,9 @@ def track_search(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("code", "").strip()
     context: dict[str, Any] = {"title": _("Track my report"), "code": code}
     if code:
+        if abuse.lookups_over_limit(request):
+            context["error"] = _limited_error().message
+            return _page(request, "public/track_search.html", context, status=429)
         problem = selectors.problem_by_tracking_code(code)
         if problem is not None:
             return redirect("public:track", code=problem.tracking_code)

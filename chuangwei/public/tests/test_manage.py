@@ -243,3 +243,22 @@ def test_load_command_is_idempotent(public: dict[str, Any]) -> None:
     call_command("load_public_categories", stdout=out)
     call_command("load_public_categories", stdout=out)
     assert out.getvalue().splitlines() == ["0 citizen categories added"] * 2
+
+
+def test_survey_and_poll_lists_query_count(
+    public: dict[str, Any], client_as: Any, django_assert_max_num_queries: Any
+) -> None:
+    for i in range(4):
+        services.create_survey(
+            title=f"问卷{i}",
+            kind="support",
+            questions=[("q", [("a", True), ("b", False)])],
+            by=public["office"],
+        )
+        services.create_poll(title=f"投票{i}", options=["a", "b"], by=public["office"])
+    client = client_as("office")
+    client.get("/public/manage/surveys/")  # warm the session and menu
+    with django_assert_max_num_queries(8):
+        assert client.get("/public/manage/surveys/").status_code == 200
+    with django_assert_max_num_queries(8):
+        assert client.get("/public/manage/polls/").status_code == 200

@@ -376,3 +376,18 @@ def test_draft_survey_and_poll_are_not_public(public: dict[str, Any]) -> None:
     client = Client()
     assert client.get(f"/public/surveys/{survey.pk}/").status_code == 404
     assert client.get(f"/public/polls/{poll.pk}/").status_code == 404
+
+
+def test_guessing_tracking_codes_is_limited(public: dict[str, Any], settings: Any) -> None:
+    settings.CHUANGWEI_PUBLIC_RATE_LOOKUP = "2/h"
+    client = Client()
+    statuses = [client.get("/public/track/", {"code": f"GUESS{i}"}).status_code for i in range(3)]
+    assert statuses == [404, 404, 429]
+
+
+def test_track_page_query_count(
+    citizen_report: Any, close: Any, public: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
+    problem = close(citizen_report(), public)
+    with django_assert_max_num_queries(8):
+        assert Client().get(f"/public/track/{problem.tracking_code}/").status_code == 200
