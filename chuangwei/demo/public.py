@@ -113,7 +113,13 @@ def _ratings(rng: random.Random, closed: list[Problem], now: datetime) -> int:
             comment = "垃圾清走了，但第二天又堆上了。"
             unhappy.append((problem, at))
         rows.append(
-            SatisfactionRating(problem=problem, level=level, comment=comment, created_at=at)
+            SatisfactionRating(
+                problem=problem,
+                closed_at=problem.closed_at,
+                level=level,
+                comment=comment,
+                created_at=at,
+            )
         )
     SatisfactionRating.objects.bulk_create(rows)
     for problem, at in unhappy:

@@ -82,14 +82,16 @@ class CitizenReport(models.Model):
 
 
 class SatisfactionRating(models.Model):
-    """The citizen's rating of a closed problem (满意度评价); one per problem."""
+    """The citizen's rating of a closed problem (满意度评价): one per closing, so a problem
+    reopened by a dissatisfied citizen can be rated again once it is closed again."""
 
-    problem = models.OneToOneField(
+    problem = models.ForeignKey(
         "problems.Problem",
         verbose_name=_("problem"),
         on_delete=models.CASCADE,
-        related_name="satisfaction",
+        related_name="satisfaction_ratings",
     )
+    closed_at = models.DateTimeField(_("closing rated"))
     level = models.CharField(_("rating"), max_length=16, choices=Satisfaction.choices)
     comment = models.CharField(_("comment"), max_length=500, blank=True)
     device_id = models.CharField(_("device id"), max_length=64, blank=True)
@@ -99,6 +101,11 @@ class SatisfactionRating(models.Model):
         verbose_name = _("satisfaction rating")
         verbose_name_plural = _("satisfaction ratings")
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["problem", "closed_at"], name="public_rating_one_per_closing"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.problem_id} {self.level}"

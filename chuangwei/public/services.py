@@ -232,7 +232,7 @@ def rate_problem(
     device_id: str = "",
     now: datetime | None = None,
 ) -> SatisfactionRating:
-    """The citizen rates a closed problem (满意 / 基本满意 / 不满意), once.
+    """The citizen rates a closed problem (满意 / 基本满意 / 不满意), once per closing.
 
     不满意 sends the problem back to the office for review (``reopen_for_review``) in the
     same transaction.
@@ -261,6 +261,7 @@ def rate_problem(
         with transaction.atomic():
             rating = SatisfactionRating.objects.create(
                 problem=problem,
+                closed_at=problem.closed_at,
                 level=level,
                 comment=comment,
                 device_id=device_id[:64],

@@ -190,7 +190,12 @@ def track_search(request: HttpRequest) -> HttpResponse:
 
 def _status_context(problem: Problem, *, rateable: bool) -> dict[str, Any]:
     stage = selectors.public_stage(problem.status)
-    rating = getattr(problem, "satisfaction", None) if rateable else None
+    rating = None
+    if rateable and problem.closed_at is not None:
+        rating = problem.satisfaction_ratings.filter(closed_at=problem.closed_at).first()
+    elif rateable:
+        # Reopened after a dissatisfied rating: show that rating until the next closing.
+        rating = problem.satisfaction_ratings.order_by("-created_at").first()
     return {
         "problem": problem,
         "stage": stage,

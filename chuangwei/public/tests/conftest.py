@@ -69,8 +69,8 @@ def close() -> Any:
 
     from chuangwei.problems import services
 
-    def run(problem: Any, who: dict[str, Any]) -> Any:
-        at = MONDAY_9 + timedelta(minutes=5)
+    def run(problem: Any, who: dict[str, Any], at: Any = None) -> Any:
+        at = at or MONDAY_9 + timedelta(minutes=5)
         if problem.status == "verifying_report":
             services.confirm_report(problem, by=who["grid_worker"], now=at)
         services.dispatch_problem(problem, by=who["office"], now=at + timedelta(minutes=1))

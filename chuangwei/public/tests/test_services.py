@@ -399,3 +399,16 @@ def test_reopen_event_row_count(citizen_report: Any, close: Any, public: dict[st
     before = ProblemEvent.objects.filter(problem=problem).count()
     services.rate_problem(problem, level="dissatisfied", comment="x")
     assert ProblemEvent.objects.filter(problem=problem).count() == before + 1
+
+
+def test_a_reopened_problem_can_be_rated_again_after_it_closes_again(
+    citizen_report: Any, close: Any, public: dict[str, Any]
+) -> None:
+    problem = close(citizen_report(), public)
+    services.rate_problem(problem, level="dissatisfied", comment="没修好")
+    close(problem, public, at=MONDAY_9 + timedelta(days=1))
+    services.rate_problem(problem, level="satisfied")
+    assert list(problem.satisfaction_ratings.order_by("id").values_list("level", flat=True)) == [
+        "dissatisfied",
+        "satisfied",
+    ]

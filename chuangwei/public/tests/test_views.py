@@ -391,3 +391,13 @@ def test_track_page_query_count(
     problem = close(citizen_report(), public)
     with django_assert_max_num_queries(8):
         assert Client().get(f"/public/track/{problem.tracking_code}/").status_code == 200
+
+
+def test_reopened_problem_shows_the_dissatisfied_rating_and_no_form(
+    citizen_report: Any, close: Any, public: dict[str, Any]
+) -> None:
+    problem = close(citizen_report(), public)
+    services.rate_problem(problem, level="dissatisfied", comment="没修好")
+    page = Client().get(f"/public/track/{problem.tracking_code}/")
+    assert (page.context["rating"].level, page.context["can_rate"]) == ("dissatisfied", False)
+    assert page.context["stage"].key == "submitted"
