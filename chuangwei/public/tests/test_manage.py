@@ -262,3 +262,25 @@ def test_survey_and_poll_lists_query_count(
         assert client.get("/public/manage/surveys/").status_code == 200
     with django_assert_max_num_queries(8):
         assert client.get("/public/manage/polls/").status_code == 200
+
+
+@pytest.mark.parametrize("persona", sorted(READERS | OTHERS | {"anonymous"}))
+def test_write_endpoints_matrix(public: dict[str, Any], client_as: Any, persona: str) -> None:
+    poll = services.create_poll(title="投票", options=["a", "b"], by=public["office"])
+    cat = public["public_category"]
+    client = client_as(persona)
+    statuses = [
+        client.post(f"/public/manage/poll/{poll.pk}/status/", {"status": "open"}).status_code,
+        client.post(
+            "/public/manage/categories/", {"pk": cat.pk, "needs_verification": "0"}
+        ).status_code,
+        client.post("/public/manage/exposures/new/", {"code": "x", "title": "t"}).status_code,
+    ]
+    poll.refresh_from_db()
+    cat.refresh_from_db()
+    if persona in OFFICE:
+        assert statuses == [302, 302, 302]
+        assert (poll.status, cat.needs_verification) == ("open", False)
+    else:
+        assert statuses == [302 if persona == "anonymous" else 403] * 3
+        assert (poll.status, cat.needs_verification) == ("draft", True)
