@@ -23,7 +23,7 @@ from chuangwei.problems.models import Problem, ProblemPhoto
 from . import abuse, providers, selectors, services
 from .choices import PublicationStatus, Satisfaction
 from .forms import CitizenReportForm, FrictionForm, RatingForm, form_errors
-from .models import Exposure, Poll, PublicCategory, Survey
+from .models import CitizenReport, Exposure, Poll, PublicCategory, Survey
 
 FOLLOW_SALT = "chuangwei.public.follow"
 RATE_LIMITED = "rate_limited"
@@ -119,7 +119,7 @@ def report(request: HttpRequest) -> HttpResponse:
         form.data = form.data.copy()
         form.data["started"] = _fresh_stamp()
         return _page(request, "public/report.html", context, status=_status_for(exc))
-    return redirect("public:report_done", code=problem.tracking_code)
+    return abuse.keep_device(request, redirect("public:report_done", code=problem.tracking_code))
 
 
 def _fresh_stamp() -> str:
@@ -185,6 +185,18 @@ def track_search(request: HttpRequest) -> HttpResponse:
             return redirect("public:track", code=problem.tracking_code)
         context["error"] = _("No report has this tracking code. Check it and try again.")
         return _page(request, "public/track_search.html", context, status=404)
+    device = request.COOKIES.get(abuse.DEVICE_COOKIE, "")
+    if abuse.DEVICE_RE.match(device):
+        # Reports sent from this phone (its device cookie), so the code need not be kept.
+        reports = (
+            CitizenReport.objects.filter(device_id=device)
+            .select_related("problem", "problem__category__public")
+            .order_by("-created_at")[:20]
+        )
+        context["mine"] = [
+            {"problem": r.problem, "stage": selectors.public_stage(r.problem.status)}
+            for r in reports
+        ]
     return _page(request, "public/track_search.html", context)
 
 
@@ -240,7 +252,7 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
         form.data = form.data.copy()
         form.data["started"] = _fresh_stamp()
         return _page(request, "public/track.html", context, status=_status_for(exc))
-    return redirect("public:track", code=problem.tracking_code)
+    return abuse.keep_device(request, redirect("public:track", code=problem.tracking_code))
 
 
 @require_GET

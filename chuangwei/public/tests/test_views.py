@@ -401,3 +401,22 @@ def test_reopened_problem_shows_the_dissatisfied_rating_and_no_form(
     page = Client().get(f"/public/track/{problem.tracking_code}/")
     assert (page.context["rating"].level, page.context["can_rate"]) == ("dissatisfied", False)
     assert page.context["stage"].key == "submitted"
+
+
+def test_my_reports_lists_what_this_phone_sent(
+    public: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
+    mine, other = Client(), Client()
+    _post(mine, public)
+    _post(mine, public, lng=str(IN_A[0] + 0.001), phone="")
+    _post(other, public, lng=str(IN_A[0] + 0.002), phone="")
+    with django_assert_max_num_queries(3):
+        page = mine.get("/public/track/")
+    codes = {item["problem"].tracking_code for item in page.context["mine"]}
+    sent = set(
+        CitizenReport.objects.filter(device_id=mine.cookies["cw_device"].value).values_list(
+            "problem__tracking_code", flat=True
+        )
+    )
+    assert (len(codes), codes) == (2, sent)
+    assert "mine" not in Client().get("/public/track/").context
