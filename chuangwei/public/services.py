@@ -255,13 +255,14 @@ def rate_problem(
             code="comment_required",
             fields={"comment": [_("Tell us what is still wrong.")]},
         )
-    if problem.status != ProblemStatus.CLOSED:
+    closed_at = problem.closed_at
+    if problem.status != ProblemStatus.CLOSED or closed_at is None:
         raise Conflict(_("Only a closed problem can be rated."), code="not_closed")
     try:
         with transaction.atomic():
             rating = SatisfactionRating.objects.create(
                 problem=problem,
-                closed_at=problem.closed_at,
+                closed_at=closed_at,
                 level=level,
                 comment=comment,
                 device_id=device_id[:64],
