@@ -47,6 +47,7 @@ from .inspections import build_demo_inspections
 from .layout import CITY_CODE, division_units
 from .plan import SITE_TYPE_GROUPS, SITE_TYPES, CityPlan, plan_city
 from .problems import build_demo_problems, ledger_size
+from .public import build_demo_public
 
 DEMO_PASSWORD = "Demo@2026"
 DEFAULT_SEED = 2026
@@ -578,6 +579,8 @@ def build_demo_city(
 
             made = build_demo_open311(seed=seed)
             builder.say(f"{made} Open311 service requests; demo api_key {DEMO_KEY}")
+            public = build_demo_public(seed=seed)
+            builder.say(f"public side: {public}")
     summary = builder.summary
     summary.people = builder.people.count
     summary.seconds = round(time.monotonic() - builder.started, 1)

@@ -78,7 +78,11 @@ def _office() -> set[User]:
 def recipients(event: ProblemEvent) -> set[User]:
     problem = event.problem
     found: set[User] = set()
-    for group in AUDIENCE.get(event.action, ()):
+    groups = AUDIENCE.get(event.action, ())
+    if event.action == A.REOPEN and (event.payload or {}).get("by") == "citizen":
+        # A dissatisfied citizen's rating goes back to the office for review.
+        groups = ("office",)
+    for group in groups:
         if group == "handlers":
             found |= _handlers(problem)
         elif group == "heads":

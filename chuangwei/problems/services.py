@@ -864,6 +864,48 @@ def reopen_problem(
     )
 
 
+def reopen_for_review(problem: Problem, *, note: str, now: datetime | None = None) -> ProblemEvent:
+    """A dissatisfied citizen (不满意) sends a closed problem back to the office for review.
+
+    The public has no account, so this is not a role step of the workflow: only a closed
+    problem moves, to ``reported`` (the office's queue to accept and dispatch again), with
+    a public ``reopen`` event. Raises TransitionNotAllowed or StaleTransition.
+    """
+    now = _now(now)
+    if problem.status != ProblemStatus.CLOSED:
+        raise workflow.TransitionNotAllowed()
+    values: dict[str, Any] = {
+        "status": ProblemStatus.REPORTED,
+        "updated_at": now,
+        "closed_at": None,
+        "closed_on_time": None,
+        "submitted_at": None,
+        "submitted_by": None,
+        **_clock_fields(None, None, now),
+        "overdue_at": None,
+    }
+    with transaction.atomic():
+        updated = Problem.objects.filter(
+            pk=problem.pk, status=problem.status, version=problem.version
+        ).update(version=F("version") + 1, **values)
+        if not updated:
+            raise StaleTransition()
+        for key, value in values.items():
+            setattr(problem, key, value)
+        problem.version += 1
+        return _record(
+            problem,
+            ProblemAction.REOPEN,
+            by=None,
+            now=now,
+            from_status=ProblemStatus.CLOSED,
+            to_status=ProblemStatus.REPORTED,
+            note=note,
+            payload={"by": "citizen"},
+            is_public=True,
+        )
+
+
 def comment_problem(
     problem: Problem, *, by: Any, note: str, now: datetime | None = None
 ) -> ProblemEvent:
