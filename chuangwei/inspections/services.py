@@ -626,10 +626,13 @@ def district_of(unit_paths: Mapping[int, str], districts: Sequence[OrgUnit]) -> 
 def sampling_candidates(
     *, exclude_days: int | None, now: datetime
 ) -> tuple[list[sampling.Candidate], set[int]]:
-    """Operating sites with their type code and district, and the ids inspected recently."""
+    """Operating sites with their type code and district, and the ids inspected recently.
+
+    Sites outside every grid are left out: a deduction there could not be routed to a
+    handler (the sites page flags them for correction)."""
     districts = list(OrgUnit.objects.filter(kind__in=[OrgUnitKind.DISTRICT, OrgUnitKind.ZONE]))
     rows = list(
-        Site.objects.filter(status="operating").values_list(
+        Site.objects.filter(status="operating", outside_grid=False).values_list(
             "pk", "site_type__code", "unit_id", "unit__path"
         )
     )

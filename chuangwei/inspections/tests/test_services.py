@@ -357,3 +357,12 @@ def test_patrol_coverage_across_midnight_and_a_grid_boundary(insp: dict[str, Any
     start = datetime(2026, 3, 2, tzinfo=sh)
     (row,) = selectors.patrol_coverage(days=days, start=start, end=start + timedelta(days=2))
     assert (row.by_day, row.checkins, row.days_active) == ([1, 0], 2, 2)
+
+
+def test_draw_sample_leaves_out_sites_outside_every_grid(insp: dict[str, Any]) -> None:
+    Site = type(insp["site_a"])
+    Site.objects.filter(pk=insp["site_a"].pk).update(outside_grid=True, grid=None)
+    quotas = {("market", insp["district"].pk): 5}
+    draw = services.draw_sample(name="a", quotas=quotas, seed=5, by=insp["office"], now=MONDAY_9)
+    assert insp["site_a"].pk not in draw.site_ids
+    assert draw.site_ids == [insp["site_b"].pk]
