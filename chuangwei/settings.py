@@ -244,6 +244,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "BriefingKindEnum": "chuangwei.reports.choices.BriefingKind",
+        "BriefingSectionKindEnum": "chuangwei.reports.choices.SectionKind",
+        "MilestoneKindEnum": "chuangwei.reports.choices.MilestoneKind",
+    },
 }
 
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)

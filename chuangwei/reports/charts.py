@@ -49,7 +49,9 @@ def bar_chart(
     for step in range(1, 5):
         y = bottom - (bottom - top) * step / 4
         draw.line((left, y, right, y), fill="#e5e5e5", width=1)
-        draw.text((left - 8, y), f"{top_value * step / 4:.0f}", fill="#555555", font=small, anchor="rm")
+        draw.text(
+            (left - 8, y), f"{top_value * step / 4:.0f}", fill="#555555", font=small, anchor="rm"
+        )
     groups = max(1, len(labels))
     group_w = (right - left) / groups
     bar_w = max(2.0, group_w * 0.8 / max(1, len(series)))
@@ -61,8 +63,20 @@ def bar_chart(
             bx = x0 + s * bar_w
             draw.rectangle((bx, bottom - h, bx + bar_w - 2, bottom), fill=COLORS[s % len(COLORS)])
             if value:
-                draw.text((bx + bar_w / 2, bottom - h - 4), f"{value:g}", fill="#333333", font=small, anchor="md")
-        draw.text((left + (g + 0.5) * group_w, bottom + 8), label[:6], fill="#333333", font=label_font, anchor="ma")
+                draw.text(
+                    (bx + bar_w / 2, bottom - h - 4),
+                    f"{value:g}",
+                    fill="#333333",
+                    font=small,
+                    anchor="md",
+                )
+        draw.text(
+            (left + (g + 0.5) * group_w, bottom + 8),
+            label[:6],
+            fill="#333333",
+            font=label_font,
+            anchor="ma",
+        )
     legend_x = left
     for s, (name, _values) in enumerate(series):
         draw.rectangle((legend_x, 56, legend_x + 22, 74), fill=COLORS[s % len(COLORS)])

@@ -36,7 +36,9 @@ NUMERALS = "一二三四五六七八九十"
 NO_DATA = "暂无数据"
 
 
-def _font(run: Any, name: str, size: float, *, bold: bool = False, color: RGBColor | None = None) -> None:
+def _font(
+    run: Any, name: str, size: float, *, bold: bool = False, color: RGBColor | None = None
+) -> None:
     run.font.name = name
     run.font.size = Pt(size)
     run.font.bold = bold
@@ -49,7 +51,12 @@ def _rule(paragraph: Any, *, color: str = "E00000", size: int = 12, where: str =
     ppr = paragraph._p.get_or_add_pPr()
     borders = OxmlElement("w:pBdr")
     edge = OxmlElement(f"w:{where}")
-    for key, value in (("w:val", "single"), ("w:sz", str(size)), ("w:space", "1"), ("w:color", color)):
+    for key, value in (
+        ("w:val", "single"),
+        ("w:sz", str(size)),
+        ("w:space", "1"),
+        ("w:color", color),
+    ):
         edge.set(qn(key), value)
     borders.append(edge)
     ppr.append(borders)
@@ -101,14 +108,18 @@ def _table(doc: Any, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> A
         cells = table.add_row().cells
         for cell, value in zip(cells, row, strict=True):
             cell.text = ""
-            text = "--" if value is None else (f"{value}%" if isinstance(value, float) else str(value))
+            text = (
+                "--" if value is None else (f"{value}%" if isinstance(value, float) else str(value))
+            )
             _font(cell.paragraphs[0].add_run(text), BODY_FONT, 12)
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     return table
 
 
 def _title_block(doc: Any, briefing: Briefing) -> None:
-    _para(doc, briefing.masthead, size=40, font=TITLE_FONT, align=WD_ALIGN_PARAGRAPH.CENTER, color=RED)
+    _para(
+        doc, briefing.masthead, size=40, font=TITLE_FONT, align=WD_ALIGN_PARAGRAPH.CENTER, color=RED
+    )
     _para(doc)
     issue = briefing.issue_label if briefing.year_number else _("(draft)")
     _para(doc, issue, align=WD_ALIGN_PARAGRAPH.CENTER)
@@ -153,13 +164,24 @@ def _statistics(doc: Any, data: dict[str, Any]) -> None:
     if not units:
         _para(doc, NO_DATA, indent=True)
         return
-    headers = [_("Unit"), _("Reported"), _("Closed"), _("On-time rate"), _("Reworked"), _("Open"), _("Overdue")]
+    headers = [
+        _("Unit"),
+        _("Reported"),
+        _("Closed"),
+        _("On-time rate"),
+        _("Reworked"),
+        _("Open"),
+        _("Overdue"),
+    ]
     rows = [[u["name"], u["reported"], u["closed"], u["on_time_rate"], u["reworked"], u["open"], u["overdue"]] for u in units]  # fmt: skip
     _table(doc, headers, rows)
     png = charts.bar_chart(
         _("Reported and closed by unit"),
         [u["name"] for u in units[:12]],
-        [(_("Reported"), [u["reported"] for u in units[:12]]), (_("Closed"), [u["closed"] for u in units[:12]])],
+        [
+            (_("Reported"), [u["reported"] for u in units[:12]]),
+            (_("Closed"), [u["closed"] for u in units[:12]]),
+        ],
     )
     picture = _para(doc, align=WD_ALIGN_PARAGRAPH.CENTER)
     picture.add_run().add_picture(io.BytesIO(png), width=Mm(150))

@@ -133,7 +133,9 @@ class UnitRow:
         return rate(self.closed_on_time, self.closed)
 
 
-def unit_table(problems: QuerySet[Problem], period: Period, now: datetime, depth: int) -> list[UnitRow]:
+def unit_table(
+    problems: QuerySet[Problem], period: Period, now: datetime, depth: int
+) -> list[UnitRow]:
     """Per unit at ``depth``: reported and closed in the period, open and overdue at ``now``.
 
     Four GROUP BY unit queries; sorted by overdue, then open, descending.
@@ -207,7 +209,9 @@ def unit_table(problems: QuerySet[Problem], period: Period, now: datetime, depth
 # Briefing figures -------------------------------------------------------------------------
 
 
-def overdue_list(problems: QuerySet[Problem], now: datetime, limit: int = 30) -> list[dict[str, Any]]:
+def overdue_list(
+    problems: QuerySet[Problem], now: datetime, limit: int = 30
+) -> list[dict[str, Any]]:
     """The longest-overdue problems (dispatched, past their deadline), oldest deadline first."""
     rows = (
         problems.filter(status=ProblemStatus.DISPATCHED, due_at__lt=now)

@@ -254,7 +254,9 @@ def briefing_figures(
     }
 
 
-def generate_briefing(pk: int, *, now: datetime | None = None, typical_limit: int = TYPICAL_LIMIT) -> None:
+def generate_briefing(
+    pk: int, *, now: datetime | None = None, typical_limit: int = TYPICAL_LIMIT
+) -> None:
     """Compute and store the figures of an unpublished briefing; status and percent show the
     progress. A failure is recorded on the row (``failed`` + message), never raised."""
     now = now or timezone.now()
@@ -343,7 +345,9 @@ def publish_briefing(briefing: Briefing, *, by: Any, now: datetime | None = None
         )
         briefing.year, briefing.year_number, briefing.total_number = issue_date.year, number, total
         content = render_briefing(briefing)
-        briefing.document.save(f"briefing-{issue_date.year}-{number:03d}.docx", ContentFile(content), save=False)
+        briefing.document.save(
+            f"briefing-{issue_date.year}-{number:03d}.docx", ContentFile(content), save=False
+        )
         Briefing.objects.filter(pk=briefing.pk).update(document=briefing.document.name)
     return briefing
 

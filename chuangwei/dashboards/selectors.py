@@ -1,0 +1,292 @@
+"""The leaders' dashboard (一张图) figures: GROUP BY aggregates over the scoped ledger.
+
+``dashboard_data`` answers one request of the page or the big screen with about twenty
+bounded queries (counts, per-day, per-category, per-source, per-unit, per-grid and per map
+cell groups) and never iterates the period's problems in Python. Every figure carries the
+ledger URL whose filters list exactly the problems behind it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import Count, QuerySet
+from django.db.models.functions import Round, TruncDate, TruncMonth
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chuangwei.problems.choices import OPEN_STATUSES, ProblemSource, ProblemStatus
+from chuangwei.problems.models import Problem
+from chuangwei.reports import selectors as figures
+from chuangwei.standards.models import ProblemCategory
+
+from . import providers
+
+GRID_METRICS = ("reported", "open", "overdue")
+POINT_LIMIT = 1500
+HEAT_CELLS = 3000
+TOP = 10
+
+
+@dataclass(frozen=True)
+class DashboardQuery:
+    """What the dashboard shows: the period and the ledger filters (category, source, unit)
+    as query parameters, already validated by the ledger's FilterSet."""
+
+    period: figures.Period
+    params: Mapping[str, str]
+    metric: str = "reported"
+
+
+def ledger_url(params: Mapping[str, str], **extra: Any) -> str:
+    query: list[tuple[str, Any]] = [(k, v) for k, v in params.items() if v]
+    for key, value in extra.items():
+        if isinstance(value, (list, tuple, set, frozenset)):
+            query.extend((key, v) for v in sorted(value))
+        elif value not in (None, ""):
+            query.append((key, value))
+    return f"{reverse('problems:problem_list')}?{urlencode(query)}"
+
+
+def _period_params(period: figures.Period, prefix: str) -> dict[str, str]:
+    return {f"{prefix}_after": period.start.isoformat(), f"{prefix}_before": period.end.isoformat()}
+
+
+def _kpi(key: str, label: str, value: Any, url: str = "", *, suffix: str = "",
+         previous: Any = None) -> dict[str, Any]:  # fmt: skip
+    return {"key": key, "label": label, "value": value, "url": url, "suffix": suffix,
+            "previous": previous}  # fmt: skip
+
+
+def kpis(
+    problems: QuerySet[Problem], q: DashboardQuery, now: datetime, scope: Any
+) -> list[dict[str, Any]]:
+    p = q.params
+    period = q.period
+    week = figures.week_of(timezone.localdate(now))
+    totals = figures.period_totals(problems, period, now)
+    prev = figures.period_totals(problems, period.previous(), now)
+    reported = _period_params(period, "reported")
+    closed = _period_params(period, "closed")
+    closed_week = problems.filter(
+        status=ProblemStatus.CLOSED, closed_at__gte=week.since, closed_at__lt=week.until
+    ).count()
+    satisfaction = providers.satisfaction(scope, period.start, period.end)
+    return [
+        _kpi("open", _("Open problems"), problems.filter(status__in=OPEN_STATUSES).count(),
+             ledger_url(p, status=[str(s) for s in OPEN_STATUSES])),
+        _kpi("overdue", _("Overdue problems"), problems.filter(
+             status=ProblemStatus.DISPATCHED, due_at__lt=now).count(), ledger_url(p, overdue="true")),
+        _kpi("closed_week", _("Closed this week"), closed_week,
+             ledger_url(p, status="closed", **_period_params(week, "closed"))),
+        _kpi("reported", _("Reported in the period"), totals["reported"],
+             ledger_url(p, **reported), previous=prev["reported"]),
+        _kpi("closed", _("Closed in the period"), totals["closed"],
+             ledger_url(p, status="closed", **closed), previous=prev["closed"]),
+        _kpi("on_time_rate", _("On-time closure rate"), totals["on_time_rate"],
+             ledger_url(p, status="closed", on_time="true", **closed), suffix="%",
+             previous=prev["on_time_rate"]),
+        _kpi("rework_rate", _("Rework rate"), totals["rework_rate"],
+             ledger_url(p, status="closed", reworked="true", **closed), suffix="%",
+             previous=prev["rework_rate"]),
+        _kpi("recurrence_rate", _("Recurrence rate"), totals["recurrence_rate"],
+             ledger_url(p, recurred="true", **reported), suffix="%",
+             previous=prev["recurrence_rate"]),
+        _kpi("citizen", _("Citizen reports"), totals["citizen"],
+             ledger_url(p, source=ProblemSource.CITIZEN, **reported), previous=prev["citizen"]),
+        _kpi("satisfaction", _("Citizen satisfaction"),
+             satisfaction["rate"] if satisfaction else None,
+             satisfaction.get("url", "") if satisfaction else "", suffix="%"),
+    ]  # fmt: skip
+
+
+def trend(problems: QuerySet[Problem], q: DashboardQuery) -> dict[str, Any]:
+    """Reported and closed per day (per month beyond 92 days) across the period."""
+    period = q.period
+    tz = timezone.get_current_timezone()
+    monthly = period.days > 92
+    trunc = TruncMonth if monthly else TruncDate
+    reported = dict(
+        problems.filter(reported_at__gte=period.since, reported_at__lt=period.until)
+        .annotate(bucket=trunc("reported_at", tzinfo=tz))
+        .values_list("bucket")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("bucket", "n")
+    )
+    closed = dict(
+        problems.filter(
+            status=ProblemStatus.CLOSED, closed_at__gte=period.since, closed_at__lt=period.until
+        )
+        .annotate(bucket=trunc("closed_at", tzinfo=tz))
+        .values_list("bucket")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("bucket", "n")
+    )
+
+    def key(value: Any) -> str:
+        if isinstance(value, datetime):
+            value = timezone.localtime(value) if timezone.is_aware(value) else value
+            value = value.date()
+        return value.strftime("%Y-%m") if monthly else value.isoformat()
+
+    reported_by = {key(k): v for k, v in reported.items()}
+    closed_by = {key(k): v for k, v in closed.items()}
+    labels: list[str] = []
+    day = period.start
+    while day <= period.end:
+        label = day.strftime("%Y-%m") if monthly else day.isoformat()
+        if label not in labels:
+            labels.append(label)
+        day += timedelta(days=1)
+    return {
+        "labels": labels,
+        "reported": [reported_by.get(x, 0) for x in labels],
+        "closed": [closed_by.get(x, 0) for x in labels],
+        "monthly": monthly,
+    }
+
+
+def categories(problems: QuerySet[Problem], q: DashboardQuery) -> list[dict[str, Any]]:
+    """Reports of the period per top-level category, largest first."""
+    rows = (
+        problems.filter(reported_at__gte=q.period.since, reported_at__lt=q.period.until)
+        .values_list("category")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    tree = {
+        pk: (path, name)
+        for pk, path, name in ProblemCategory.objects.values_list("pk", "path", "name")
+    }
+    rolled: dict[int, int] = defaultdict(int)
+    for category_id, n in rows:
+        path = tree.get(category_id, ("", ""))[0].strip("/").split("/")
+        root = int(path[0]) if path and path[0] else category_id
+        rolled[root] += n
+    reported = _period_params(q.period, "reported")
+    out = [
+        {"id": pk, "name": tree.get(pk, ("", str(pk)))[1], "value": n,
+         "url": ledger_url({**q.params, "category": str(pk)}, **reported)}
+        for pk, n in rolled.items()
+    ]  # fmt: skip
+    return sorted(out, key=lambda r: (-r["value"], r["name"]))
+
+
+def sources(problems: QuerySet[Problem], q: DashboardQuery) -> list[dict[str, Any]]:
+    labels = dict(ProblemSource.choices)
+    rows = (
+        problems.filter(reported_at__gte=q.period.since, reported_at__lt=q.period.until)
+        .values_list("source")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    reported = _period_params(q.period, "reported")
+    out = [
+        {"key": s, "name": str(labels.get(s, s)), "value": n,
+         "url": ledger_url({**q.params, "source": s}, **reported)}
+        for s, n in rows
+    ]  # fmt: skip
+    return sorted(out, key=lambda r: (-r["value"], r["name"]))
+
+
+def units(
+    problems: QuerySet[Problem], q: DashboardQuery, now: datetime, depth: int
+) -> list[dict[str, Any]]:
+    reported = _period_params(q.period, "reported")
+    closed = _period_params(q.period, "closed")
+    out = []
+    for row in figures.unit_table(problems, q.period, now, depth):
+        params = {**q.params, "unit": str(row.unit_id)}
+        out.append({
+            "id": row.unit_id, "name": row.name, "reported": row.reported, "closed": row.closed,
+            "on_time_rate": row.on_time_rate, "reworked": row.reworked, "open": row.open,
+            "overdue": row.overdue,
+            "urls": {
+                "reported": ledger_url(params, **reported),
+                "closed": ledger_url(params, status="closed", **closed),
+                "open": ledger_url(params, status=[str(s) for s in OPEN_STATUSES]),
+                "overdue": ledger_url(params, overdue="true"),
+            },
+        })  # fmt: skip
+    return out
+
+
+def grid_values(problems: QuerySet[Problem], q: DashboardQuery, now: datetime) -> dict[str, int]:
+    """The chosen metric per grid id (reported in the period, open now, overdue now)."""
+    if q.metric == "open":
+        qs = problems.filter(status__in=OPEN_STATUSES)
+    elif q.metric == "overdue":
+        qs = problems.filter(status=ProblemStatus.DISPATCHED, due_at__lt=now)
+    else:
+        qs = problems.filter(reported_at__gte=q.period.since, reported_at__lt=q.period.until)
+    rows = qs.filter(grid__isnull=False).values_list("grid").annotate(n=Count("id")).order_by()
+    return {str(grid): n for grid, n in rows}
+
+
+def heat(problems: QuerySet[Problem], q: DashboardQuery) -> list[list[float]]:
+    """Reports of the period counted per ~100 m cell: ``[lat, lng, count]``, densest first."""
+    rows = (
+        problems.filter(reported_at__gte=q.period.since, reported_at__lt=q.period.until)
+        .annotate(x=Round("lng", 3), y=Round("lat", 3))
+        .values_list("y", "x")
+        .annotate(n=Count("id"))
+        .order_by("-n")[:HEAT_CELLS]
+    )
+    return [[float(y), float(x), n] for y, x, n in rows]
+
+
+def points(problems: QuerySet[Problem], q: DashboardQuery) -> list[list[Any]]:
+    """The latest reports of the period as ``[lat, lng, open, id, code]`` (bounded)."""
+    rows = (
+        problems.filter(reported_at__gte=q.period.since, reported_at__lt=q.period.until)
+        .order_by("-reported_at", "-id")
+        .values_list("lat", "lng", "status", "pk", "code")[:POINT_LIMIT]
+    )
+    return [[lat, lng, status in OPEN_STATUSES, pk, code] for lat, lng, status, pk, code in rows]
+
+
+def top(rows: Sequence[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    picked = [r for r in rows if r[key]]
+    picked.sort(key=lambda r: (-r[key], r["name"]))
+    return [{"name": r["name"], "value": r[key], "url": r["urls"][key]} for r in picked[:TOP]]
+
+
+def dashboard_data(
+    user: Any, problems: QuerySet[Problem], q: DashboardQuery, now: datetime | None = None
+) -> dict[str, Any]:
+    """Everything the dashboard and the big screen draw, for ``problems`` (scoped to ``user``
+    and filtered by the ledger FilterSet) over ``q.period``."""
+    now = now or timezone.now()
+    depth = figures.rollup_depth(user)
+    unit_rows = units(problems, q, now, depth)
+    return {
+        "period": {
+            "start": q.period.start.isoformat(),
+            "end": q.period.end.isoformat(),
+            "label": q.period.label(),
+        },  # fmt: skip
+        "updated_at": timezone.localtime(now).strftime("%H:%M"),
+        "kpis": kpis(problems, q, now, getattr(user, "scope", None)),
+        "milestone": figures.next_milestone(timezone.localdate(now)),
+        "trend": trend(problems, q),
+        "categories": categories(problems, q),
+        "sources": sources(problems, q),
+        "units": unit_rows,
+        "top": {
+            "overdue": top(unit_rows, "overdue"),
+            "open": top(unit_rows, "open"),
+            "reported": top(unit_rows, "reported"),
+        },  # fmt: skip
+        "grids": {"metric": q.metric, "values": grid_values(problems, q, now)},
+        "heat": heat(problems, q),
+        "points": points(problems, q),
+        "ledger_url": ledger_url(q.params),
+    }
