@@ -91,7 +91,7 @@ def default_headline(kind: str, period: selectors.Period) -> str:
     if kind == BriefingKind.WEEKLY:
         text = _("Weekly ranking of problem rectification, %(period)s")
     elif kind == BriefingKind.MONTHLY:
-        text = _("The campaign in %(year)s-%(month)02d")
+        text = _("The campaign in %(year)s, month %(month)s")
     else:
         text = _("Work briefing, %(period)s")
     return str(text) % {

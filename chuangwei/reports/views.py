@@ -272,6 +272,7 @@ MILESTONE_COLUMNS = [
 
 class MilestoneListView(ObjectListView):
     model = Milestone
+    title = _("Campaign milestones")
     url_names = MILESTONE_URLS
     breadcrumbs = (REPORTS,)
     filterset_class = MilestoneFilter
