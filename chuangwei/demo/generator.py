@@ -43,6 +43,7 @@ from chuangwei.places.models import Grid, Site, SiteType, SiteTypeGroup
 from chuangwei.places.services import grid_index, save_grid
 
 from . import names
+from .briefings import build_demo_briefings
 from .layout import CITY_CODE, division_units
 from .plan import SITE_TYPE_GROUPS, SITE_TYPES, CityPlan, plan_city
 from .problems import build_demo_problems, ledger_size
@@ -569,6 +570,7 @@ def build_demo_city(
             size = ledger_size(sites, DEFAULT_SITES)
             builder.summary.problems = build_demo_problems(seed=seed, stdout=stdout, **size)
             builder.say(f"{builder.summary.problems} problems in the ledger")
+            builder.say(f"{build_demo_briefings()} briefings and the campaign milestones")
     summary = builder.summary
     summary.people = builder.people.count
     summary.seconds = round(time.monotonic() - builder.started, 1)

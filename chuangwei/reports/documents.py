@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -166,12 +167,12 @@ def _statistics(doc: Any, data: dict[str, Any]) -> None:
         return
     headers = [
         _("Unit"),
-        _("Reported"),
-        _("Closed"),
+        pgettext("count", "Reported"),
+        pgettext("count", "Closed"),
         _("On-time rate"),
-        _("Reworked"),
-        _("Open"),
-        _("Overdue"),
+        pgettext("count", "Reworked"),
+        pgettext("count", "Open"),
+        pgettext("count", "Overdue"),
     ]
     rows = [[u["name"], u["reported"], u["closed"], u["on_time_rate"], u["reworked"], u["open"], u["overdue"]] for u in units]  # fmt: skip
     _table(doc, headers, rows)
@@ -179,8 +180,8 @@ def _statistics(doc: Any, data: dict[str, Any]) -> None:
         _("Reported and closed by unit"),
         [u["name"] for u in units[:12]],
         [
-            (_("Reported"), [u["reported"] for u in units[:12]]),
-            (_("Closed"), [u["closed"] for u in units[:12]]),
+            (pgettext("count", "Reported"), [u["reported"] for u in units[:12]]),
+            (pgettext("count", "Closed"), [u["closed"] for u in units[:12]]),
         ],
     )
     picture = _para(doc, align=WD_ALIGN_PARAGRAPH.CENTER)

@@ -260,6 +260,7 @@
 
   window.cwDashboard = function (opts) {
     const board = new Dashboard(opts);
+    window.cwBoard = board;
     board.render(JSON.parse(el(opts.dataId).textContent));
     window.addEventListener("resize", function () {
       Object.keys(board.charts).forEach(function (k) { board.charts[k].resize(); });
