@@ -272,13 +272,7 @@ GENERATED = {
 
 def _distribution(doc: Any, briefing: Briefing) -> None:
     _para(doc)
-    rows = [
-        ("报", briefing.distribution_bao),
-        ("送", briefing.distribution_song),
-        ("发", briefing.distribution_fa),
-    ]
-    rows = [(k, "、".join(x.strip() for x in v.splitlines() if x.strip())) for k, v in rows]
-    rows = [(k, v) for k, v in rows if v]
+    rows = briefing.distribution_lines()
     for index, (key, names) in enumerate(rows):
         paragraph = _para(doc, f"{key}：{names}", size=14)
         if index == 0:

@@ -194,6 +194,16 @@ class Briefing(TimeStampedModel):
             % {"year": self.year, "number": self.year_number, "total": self.total_number}
         )
 
+    def distribution_lines(self) -> list[tuple[str, str]]:
+        """The 报/送/发 lines, recipients joined by 、 (empty lists left out)."""
+        rows = [
+            ("报", self.distribution_bao),
+            ("送", self.distribution_song),
+            ("发", self.distribution_fa),
+        ]
+        joined = [(k, "、".join(x.strip() for x in v.splitlines() if x.strip())) for k, v in rows]
+        return [(k, v) for k, v in joined if v]
+
     @property
     def is_published(self) -> bool:
         return self.status == BriefingStatus.PUBLISHED

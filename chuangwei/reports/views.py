@@ -89,6 +89,7 @@ def _detail_context(request: HttpRequest, briefing: Briefing, **extra: Any) -> d
         "status_colors": BRIEFING_STATUS_COLORS,
         "generation_colors": GENERATION_STATUS_COLORS,
         "pdf_available": services.libreoffice() is not None,
+        "distribution": briefing.distribution_lines(),
         **extra,
     }
 

@@ -39,7 +39,7 @@
     if (count) {
       const m = data.milestone;
       count.innerHTML = m
-        ? esc(this.labels.until) + " " + esc(m.name) + ' <b class="cw-countdown-days">' + m.days + "</b> " + esc(this.labels.days)
+        ? esc(this.labels.countdown).replace("__NAME__", esc(m.name)).replace("__DAYS__", '<b class="cw-countdown-days">' + m.days + "</b>")
         : esc(this.labels.noMilestone);
     }
     const stamp = el("updated-at");
@@ -53,6 +53,8 @@
     if (!node) { return null; }
     if (!this.charts[id]) {
       this.charts[id] = echarts.init(node, this.dark ? "dark" : null, { locale: "ZH" });
+      const chart = this.charts[id];
+      if (window.ResizeObserver) { new ResizeObserver(function () { chart.resize(); }).observe(node); }
       this.charts[id].on("click", function (params) {
         const url = params.data && params.data.url;
         if (url) { window.location.href = url; }
@@ -78,8 +80,8 @@
         xAxis: { type: "category", data: urls.map(function (d) { return d.slice(5); }) },
         yAxis: { type: "value", minInterval: 1 },
         series: [
-          { name: L_.reported, type: "line", smooth: true, areaStyle: { opacity: 0.15 }, data: data.trend.reported },
-          { name: L_.closed, type: "line", smooth: true, data: data.trend.closed },
+          { name: L_.reported, type: "line", areaStyle: { opacity: 0.15 }, data: data.trend.reported },
+          { name: L_.closed, type: "line", data: data.trend.closed },
         ],
       }), true);
     }
@@ -127,7 +129,7 @@
       gauge.setOption(Object.assign({}, base, {
         series: items.map(function (k, i) {
           return {
-            type: "gauge", center: [(17 + i * 33) + "%", "58%"], radius: "62%", min: 0, max: 100,
+            type: "gauge", center: [(17 + i * 33) + "%", "55%"], radius: "44%", min: 0, max: 100,
             progress: { show: true, width: 10 }, axisLine: { lineStyle: { width: 10 } }, splitLine: { show: false },
             axisTick: { show: false }, axisLabel: { show: false }, pointer: { show: false },
             title: { offsetCenter: [0, "78%"], fontSize: 13 },
