@@ -25,7 +25,7 @@ from chuangwei.problems.selectors import ledger_counts
 from chuangwei.standards.models import ProblemCategory
 
 from .board import read_query
-from .selectors import dashboard_data
+from .selectors import cached_dashboard_data
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -68,11 +68,11 @@ def _page(request: HttpRequest, template: str, title: Any) -> HttpResponse:
     error = ""
     try:
         problems, query, form, filterset = read_query(request)
-        data = dashboard_data(request.user, problems, query)
+        data = cached_dashboard_data(request.user, problems, query)
     except InvalidInput as exc:
         error = domain_error_message(exc)
         problems, query, form, filterset = read_query(request, QueryDict())
-        data = dashboard_data(request.user, problems, query)
+        data = cached_dashboard_data(request.user, problems, query)
         form = type(form)(request.GET, today=timezone.localdate())
         form.is_valid()
     query_string = request.GET.urlencode()
@@ -118,7 +118,7 @@ def data(request: HttpRequest) -> JsonResponse:
         problems, query, _form, _filterset = read_query(request)
     except InvalidInput as exc:
         return JsonResponse({"error": exc.as_dict()}, status=400)
-    return JsonResponse(dashboard_data(request.user, problems, query))
+    return JsonResponse(cached_dashboard_data(request.user, problems, query))
 
 
 UNIT_HEADERS = (
@@ -139,7 +139,7 @@ def export(request: HttpRequest) -> HttpResponse:
         problems, query, _form, _filterset = read_query(request)
     except InvalidInput as exc:
         return JsonResponse({"error": exc.as_dict()}, status=400)
-    rows = dashboard_data(request.user, problems, query)["units"]
+    rows = cached_dashboard_data(request.user, problems, query)["units"]
     out = write_xlsx(
         [str(h) for h in UNIT_HEADERS],
         (

@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from chuangwei.org.choices import OrgUnitKind
 from chuangwei.org.models import OrgUnit
-from chuangwei.problems.choices import OPEN_STATUSES, PhotoKind, ProblemStatus
-from chuangwei.problems.models import Problem, ProblemPhoto
+from chuangwei.problems.choices import OPEN_STATUSES, PhotoKind, ProblemAction, ProblemStatus
+from chuangwei.problems.models import Problem, ProblemEvent, ProblemPhoto
 
 from .models import Milestone
 
@@ -64,6 +64,23 @@ def month_of(day: date) -> Period:
     first = day.replace(day=1)
     following = (first + timedelta(days=32)).replace(day=1)
     return Period(first, following - timedelta(days=1))
+
+
+def closed_between(
+    problems: QuerySet[Problem], since: datetime, until: datetime
+) -> QuerySet[Problem]:
+    """Problems closed (销号) in [since, until): exactly the ledger's ``closed_after/before``.
+
+    ``closed_at`` has no index of its own, so the closing events (``verify_pass``, written
+    with the same timestamp by ``verify_pass``) are found through the (action, created_at)
+    event index first; the ``closed_at`` condition keeps the result exact.
+    """
+    closing = ProblemEvent.objects.filter(
+        action=ProblemAction.VERIFY_PASS, created_at__gte=since, created_at__lt=until
+    ).values("problem_id")
+    return problems.filter(
+        pk__in=closing, status=ProblemStatus.CLOSED, closed_at__gte=since, closed_at__lt=until
+    )
 
 
 def rate(part: int, whole: int) -> float | None:
@@ -138,56 +155,43 @@ def unit_table(
 ) -> list[UnitRow]:
     """Per unit at ``depth``: reported and closed in the period, open and overdue at ``now``.
 
-    Four GROUP BY unit queries; sorted by overdue, then open, descending.
+    Three GROUP BY unit queries; sorted by overdue, then open, descending.
     """
     tree = UnitTree.load()
-    reported = problems.filter(reported_at__gte=period.since, reported_at__lt=period.until)
-    closed = problems.filter(
-        status=ProblemStatus.CLOSED, closed_at__gte=period.since, closed_at__lt=period.until
+    reported = (
+        problems.filter(reported_at__gte=period.since, reported_at__lt=period.until)
+        .values_list("unit")
+        .annotate(n=Count("id"))
+        .order_by()
     )
+    closed = (
+        closed_between(problems, period.since, period.until)
+        .values_list("unit")
+        .annotate(
+            n=Count("id"),
+            on_time=Count("id", filter=Q(closed_on_time=True)),
+            reworked=Count("id", filter=Q(rework_count__gt=0)),
+        )
+        .order_by()
+    )
+    opened = (
+        problems.filter(status__in=OPEN_STATUSES)
+        .values_list("unit")
+        .annotate(
+            n=Count("id"),
+            overdue=Count("id", filter=Q(status=ProblemStatus.DISPATCHED, due_at__lt=now)),
+        )
+        .order_by()
+    )
+    closed_rows = list(closed)
+    open_rows = list(opened)
     by_unit = [
-        _roll(tree, list(reported.values_list("unit").annotate(n=Count("id")).order_by()), depth),
-        _roll(tree, list(closed.values_list("unit").annotate(n=Count("id")).order_by()), depth),
-        _roll(
-            tree,
-            list(
-                closed.filter(closed_on_time=True)
-                .values_list("unit")
-                .annotate(n=Count("id"))
-                .order_by()
-            ),
-            depth,
-        ),
-        _roll(
-            tree,
-            list(
-                closed.filter(rework_count__gt=0)
-                .values_list("unit")
-                .annotate(n=Count("id"))
-                .order_by()
-            ),
-            depth,
-        ),
-        _roll(
-            tree,
-            list(
-                problems.filter(status__in=OPEN_STATUSES)
-                .values_list("unit")
-                .annotate(n=Count("id"))
-                .order_by()
-            ),
-            depth,
-        ),
-        _roll(
-            tree,
-            list(
-                problems.filter(status=ProblemStatus.DISPATCHED, due_at__lt=now)
-                .values_list("unit")
-                .annotate(n=Count("id"))
-                .order_by()
-            ),
-            depth,
-        ),
+        _roll(tree, list(reported), depth),
+        _roll(tree, [(u, n) for u, n, _t, _r in closed_rows], depth),
+        _roll(tree, [(u, t) for u, _n, t, _r in closed_rows], depth),
+        _roll(tree, [(u, r) for u, _n, _t, r in closed_rows], depth),
+        _roll(tree, [(u, n) for u, n, _o in open_rows], depth),
+        _roll(tree, [(u, o) for u, _n, o in open_rows], depth),
     ]
     ids = set().union(*by_unit)
     rows = [
@@ -225,8 +229,8 @@ def overdue_list(
             "category": category,
             "unit": unit,
             "address": address,
-            "due_at": timezone.localtime(due).strftime("%Y-%m-%d %H:%M"),
-            "days": max(0, (now - due).days),
+            "due_at": timezone.localtime(due).strftime("%Y-%m-%d %H:%M") if due else "",
+            "days": max(0, (now - due).days) if due else 0,
         }
         for pk, code, category, unit, address, due in rows
     ]
@@ -237,9 +241,7 @@ def typical_problems(period: Period, limit: int) -> list[dict[str, Any]]:
 
     Severe ones and those with the most points lost come first.
     """
-    closed = Problem.objects.filter(
-        status=ProblemStatus.CLOSED, closed_at__gte=period.since, closed_at__lt=period.until
-    )
+    closed = closed_between(Problem.objects.all(), period.since, period.until)
     with_both = closed.filter(photos__kind=PhotoKind.BEFORE).filter(photos__kind=PhotoKind.AFTER)
     picked = list(
         with_both.order_by("-points_lost", "-severity", "-closed_at")
@@ -278,9 +280,7 @@ def period_totals(problems: QuerySet[Problem], period: Period, now: datetime) ->
         recurred=Count("id", filter=Q(recurrence_of__isnull=False)),
         citizen=Count("id", filter=Q(source="citizen")),
     )
-    closed = problems.filter(
-        status=ProblemStatus.CLOSED, closed_at__gte=period.since, closed_at__lt=period.until
-    )
+    closed = closed_between(problems, period.since, period.until)
     b = closed.aggregate(
         closed=Count("id"),
         on_time=Count("id", filter=Q(closed_on_time=True)),

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from ..board import read_query
-from ..selectors import dashboard_data
+from ..selectors import cached_dashboard_data
 
 PARAMS = [
     OpenApiParameter(
@@ -36,7 +36,7 @@ class DashboardSummaryViewSet(viewsets.ViewSet):
     @extend_schema(parameters=PARAMS, responses={200: OpenApiTypes.OBJECT})
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         problems, query, _form, _filterset = read_query(request, request.query_params)  # type: ignore[arg-type]
-        return Response(dashboard_data(request.user, problems, query))
+        return Response(cached_dashboard_data(request.user, problems, query))
 
 
 def register(router: DefaultRouter) -> None:

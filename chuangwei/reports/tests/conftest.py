@@ -27,7 +27,7 @@ def at(day: int, hour: int = 10) -> datetime:
 def make_problem(ledger: dict[str, Any]):  # type: ignore[no-untyped-def]  # noqa: F811
     """Insert one problem row: reported in 甲一社区 on 2026-03-02 unless told otherwise."""
     from chuangwei.places.models import Grid
-    from chuangwei.problems.models import Problem
+    from chuangwei.problems.models import Problem, ProblemEvent
 
     grids = {g.code: g for g in Grid.objects.all()}
 
@@ -40,7 +40,7 @@ def make_problem(ledger: dict[str, Any]):  # type: ignore[no-untyped-def]  # noq
     ) -> Problem:
         n = next(_codes)
         point = IN_A if unit in ("community_a", "street_a") else IN_B
-        return Problem.objects.create(
+        problem = Problem.objects.create(
             code=f"WT-2026-{n:06d}",
             tracking_code=f"T{n:08d}",
             source=fields.pop("source", "grid_patrol"),
@@ -53,6 +53,15 @@ def make_problem(ledger: dict[str, Any]):  # type: ignore[no-untyped-def]  # noq
             reported_at=reported_at or at(2),
             **fields,
         )
+        if problem.closed_at:  # verify_pass writes the closing event at the same moment
+            ProblemEvent.objects.create(
+                problem=problem,
+                action="verify_pass",
+                from_status="submitted",
+                to_status="closed",
+                created_at=problem.closed_at,
+            )
+        return problem
 
     return make
 
