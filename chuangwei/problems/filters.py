@@ -100,12 +100,8 @@ class ProblemFilter(BaseFilterSet):
         label=_("Closed until"), method="filter_closed_before"
     )
     on_time = django_filters.BooleanFilter(label=_("Closed on time"), field_name="closed_on_time")
-    reworked = django_filters.BooleanFilter(
-        label=_("Reworked"), method="filter_reworked"
-    )
-    recurred = django_filters.BooleanFilter(
-        label=_("Recurrence"), method="filter_recurred"
-    )
+    reworked = django_filters.BooleanFilter(label=_("Reworked"), method="filter_reworked")
+    recurred = django_filters.BooleanFilter(label=_("Recurrence"), method="filter_recurred")
 
     class Meta:
         model = Problem
