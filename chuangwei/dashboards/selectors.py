@@ -236,6 +236,18 @@ def grid_values(problems: QuerySet[Problem], q: DashboardQuery, now: datetime) -
     return {str(grid): n for grid, n in rows}
 
 
+def grid_url(q: DashboardQuery) -> str:
+    """The ledger list behind a grid's colour, waiting for ``&grid=<id>``."""
+    extra: dict[str, Any]
+    if q.metric == "open":
+        extra = {"status": [str(s) for s in OPEN_STATUSES]}
+    elif q.metric == "overdue":
+        extra = {"overdue": "true"}
+    else:
+        extra = _period_params(q.period, "reported")
+    return ledger_url(q.params, **extra)
+
+
 def heat(problems: QuerySet[Problem], q: DashboardQuery) -> list[list[float]]:
     """Reports of the period counted per ~100 m cell: ``[lat, lng, count]``, densest first."""
     rows = (
@@ -290,7 +302,11 @@ def dashboard_data(
             "open": top(unit_rows, "open"),
             "reported": top(unit_rows, "reported"),
         },  # fmt: skip
-        "grids": {"metric": q.metric, "values": grid_values(problems, q, now)},
+        "grids": {
+            "metric": q.metric,
+            "values": grid_values(problems, q, now),
+            "url": grid_url(q),
+        },
         "heat": heat(problems, q),
         "points": points(problems, q),
         "ledger_url": ledger_url(q.params),

@@ -123,7 +123,8 @@ def test_grid_values_follow_the_chosen_metric(client_as, march, ledger):
 
     ga, gb = Grid.objects.get(code="GA").pk, Grid.objects.get(code="GB").pk
     data = client_as("office").get(URL + "&metric=open").json()["grids"]
-    assert data == {"metric": "open", "values": {str(ga): 1, str(gb): 1}}
+    assert (data["metric"], data["values"]) == ("open", {str(ga): 1, str(gb): 1})
+    assert _listed(ledger["office"], data["url"] + f"&grid={ga}") == 1
 
 
 def test_the_next_milestone_is_counted_down(client_as, march):

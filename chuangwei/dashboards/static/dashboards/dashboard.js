@@ -191,7 +191,7 @@
             style: function () { return { weight: 1, color: self.dark ? "#38bdf8" : "#15803d", fillOpacity: 0.55 }; },
             onEachFeature: function (f, layer) {
               layer.on("click", function () {
-                window.location.href = self.ledgerUrl + (self.ledgerUrl.indexOf("?") >= 0 ? "&" : "?") + "grid=" + f.properties.id;
+                window.location.href = self.gridUrl + (self.gridUrl.indexOf("?") >= 0 ? "&" : "?") + "grid=" + f.properties.id;
               });
             },
           }).addTo(self.leaflet);
@@ -204,7 +204,7 @@
         .catch(function () { self.leaflet.setView([34.8, 117.3], 11); node.dataset.ready = "1"; });
     }
     this.gridValues = data.grids.values;
-    this.ledgerUrl = data.ledger_url;
+    this.gridUrl = data.grids.url;
     this.colourGrids();
     this.layers.points.clearLayers();
     data.points.forEach(function (p) {
