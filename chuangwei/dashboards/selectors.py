@@ -65,13 +65,51 @@ def _kpi(key: str, label: str, value: Any, url: str = "", *, suffix: str = "",
             "previous": previous}  # fmt: skip
 
 
+@dataclass(frozen=True)
+class PeriodReports:
+    """The period's reports counted twice in one pass each: per (category, source) with the
+    recurrences, and per (unit, grid). Every reported-in-period figure derives from these."""
+
+    by_category_source: list[tuple[int, str, int, int]]
+    by_unit_grid: list[tuple[int, int | None, int]]
+
+    @classmethod
+    def count(cls, problems: QuerySet[Problem], period: figures.Period) -> PeriodReports:
+        reported = problems.filter(reported_at__gte=period.since, reported_at__lt=period.until)
+        return cls(
+            list(
+                reported.values_list("category", "source")
+                .annotate(
+                    n=Count("id"), recurred=Count("id", filter=Q(recurrence_of__isnull=False))
+                )
+                .order_by()
+            ),
+            list(reported.values_list("unit", "grid").annotate(n=Count("id")).order_by()),
+        )
+
+    def totals(self) -> dict[str, int]:
+        rows = self.by_category_source
+        return {
+            "reported": sum(r[2] for r in rows),
+            "recurred": sum(r[3] for r in rows),
+            "citizen": sum(r[2] for r in rows if r[1] == ProblemSource.CITIZEN),
+        }
+
+    def per_unit(self) -> list[tuple[int, int]]:
+        out: dict[int, int] = defaultdict(int)
+        for unit, _grid, n in self.by_unit_grid:
+            out[unit] += n
+        return list(out.items())
+
+
 def kpis(
-    problems: QuerySet[Problem], q: DashboardQuery, now: datetime, scope: Any
-) -> list[dict[str, Any]]:
+    problems: QuerySet[Problem], q: DashboardQuery, now: datetime, scope: Any,
+    reports: PeriodReports,
+) -> list[dict[str, Any]]:  # fmt: skip
     p = q.params
     period = q.period
     week = figures.week_of(timezone.localdate(now))
-    totals = figures.period_totals(problems, period, now)
+    totals = figures.with_rates(reports.totals(), figures.closed_totals(problems, period))
     prev = figures.period_totals(problems, period.previous(), now)
     reported = _period_params(period, "reported")
     closed = _period_params(period, "closed")
@@ -159,14 +197,9 @@ def trend(problems: QuerySet[Problem], q: DashboardQuery) -> dict[str, Any]:
     }
 
 
-def categories(problems: QuerySet[Problem], q: DashboardQuery) -> list[dict[str, Any]]:
+def categories(reports: PeriodReports, q: DashboardQuery) -> list[dict[str, Any]]:
     """Reports of the period per top-level category, largest first."""
-    rows = (
-        problems.filter(reported_at__gte=q.period.since, reported_at__lt=q.period.until)
-        .values_list("category")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    rows = [(category, n) for category, _source, n, _r in reports.by_category_source]
     tree = {
         pk: (path, name)
         for pk, path, name in ProblemCategory.objects.values_list("pk", "path", "name")
@@ -185,14 +218,12 @@ def categories(problems: QuerySet[Problem], q: DashboardQuery) -> list[dict[str,
     return sorted(out, key=lambda r: (-r["value"], r["name"]))
 
 
-def sources(problems: QuerySet[Problem], q: DashboardQuery) -> list[dict[str, Any]]:
+def sources(reports: PeriodReports, q: DashboardQuery) -> list[dict[str, Any]]:
     labels = dict(ProblemSource.choices)
-    rows = (
-        problems.filter(reported_at__gte=q.period.since, reported_at__lt=q.period.until)
-        .values_list("source")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    counted: dict[str, int] = defaultdict(int)
+    for _category, source, n, _r in reports.by_category_source:
+        counted[source] += n
+    rows = counted.items()
     reported = _period_params(q.period, "reported")
     out = [
         {"key": s, "name": str(labels.get(s, s)), "value": n,
@@ -203,12 +234,14 @@ def sources(problems: QuerySet[Problem], q: DashboardQuery) -> list[dict[str, An
 
 
 def units(
-    problems: QuerySet[Problem], q: DashboardQuery, now: datetime, depth: int
-) -> list[dict[str, Any]]:
+    problems: QuerySet[Problem], q: DashboardQuery, now: datetime, depth: int,
+    reports: PeriodReports,
+) -> list[dict[str, Any]]:  # fmt: skip
     reported = _period_params(q.period, "reported")
     closed = _period_params(q.period, "closed")
     out = []
-    for row in figures.unit_table(problems, q.period, now, depth):
+    table = figures.unit_table(problems, q.period, now, depth, reported_rows=reports.per_unit())
+    for row in table:
         params = {**q.params, "unit": str(row.unit_id)}
         out.append({
             "id": row.unit_id, "name": row.name, "reported": row.reported, "closed": row.closed,
@@ -224,8 +257,16 @@ def units(
     return out
 
 
-def grid_values(problems: QuerySet[Problem], q: DashboardQuery, now: datetime) -> dict[str, int]:
+def grid_values(
+    problems: QuerySet[Problem], q: DashboardQuery, now: datetime, reports: PeriodReports
+) -> dict[str, int]:
     """The chosen metric per grid id (reported in the period, open now, overdue now)."""
+    if q.metric not in ("open", "overdue"):
+        counted: dict[str, int] = defaultdict(int)
+        for _unit, grid, n in reports.by_unit_grid:
+            if grid is not None:
+                counted[str(grid)] += n
+        return dict(counted)
     if q.metric == "open":
         qs = problems.filter(status__in=OPEN_STATUSES)
     elif q.metric == "overdue":
@@ -283,7 +324,8 @@ def dashboard_data(
     and filtered by the ledger FilterSet) over ``q.period``."""
     now = now or timezone.now()
     depth = figures.rollup_depth(user)
-    unit_rows = units(problems, q, now, depth)
+    reports = PeriodReports.count(problems, q.period)
+    unit_rows = units(problems, q, now, depth, reports)
     return {
         "period": {
             "start": q.period.start.isoformat(),
@@ -291,11 +333,11 @@ def dashboard_data(
             "label": q.period.label(),
         },  # fmt: skip
         "updated_at": timezone.localtime(now).strftime("%H:%M"),
-        "kpis": kpis(problems, q, now, getattr(user, "scope", None)),
+        "kpis": kpis(problems, q, now, getattr(user, "scope", None), reports),
         "milestone": figures.next_milestone(timezone.localdate(now)),
         "trend": trend(problems, q),
-        "categories": categories(problems, q),
-        "sources": sources(problems, q),
+        "categories": categories(reports, q),
+        "sources": sources(reports, q),
         "units": unit_rows,
         "top": {
             "overdue": top(unit_rows, "overdue"),
@@ -304,7 +346,7 @@ def dashboard_data(
         },  # fmt: skip
         "grids": {
             "metric": q.metric,
-            "values": grid_values(problems, q, now),
+            "values": grid_values(problems, q, now, reports),
             "url": grid_url(q),
         },
         "heat": heat(problems, q),

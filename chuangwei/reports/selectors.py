@@ -151,19 +151,27 @@ class UnitRow:
 
 
 def unit_table(
-    problems: QuerySet[Problem], period: Period, now: datetime, depth: int
+    problems: QuerySet[Problem],
+    period: Period,
+    now: datetime,
+    depth: int,
+    *,
+    reported_rows: list[tuple[int, int]] | None = None,
 ) -> list[UnitRow]:
     """Per unit at ``depth``: reported and closed in the period, open and overdue at ``now``.
 
-    Three GROUP BY unit queries; sorted by overdue, then open, descending.
+    Three GROUP BY unit queries (two if the caller already counted reports per unit);
+    sorted by overdue, then open, descending.
     """
     tree = UnitTree.load()
-    reported = (
-        problems.filter(reported_at__gte=period.since, reported_at__lt=period.until)
-        .values_list("unit")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    reported = reported_rows
+    if reported is None:
+        reported = list(
+            problems.filter(reported_at__gte=period.since, reported_at__lt=period.until)
+            .values_list("unit")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
     closed = (
         closed_between(problems, period.since, period.until)
         .values_list("unit")
@@ -272,6 +280,25 @@ def typical_problems(period: Period, limit: int) -> list[dict[str, Any]]:
     ]
 
 
+def closed_totals(problems: QuerySet[Problem], period: Period) -> dict[str, Any]:
+    """Closures of the period: how many, how many on time, how many after rework."""
+    return closed_between(problems, period.since, period.until).aggregate(
+        closed=Count("id"),
+        on_time=Count("id", filter=Q(closed_on_time=True)),
+        reworked=Count("id", filter=Q(rework_count__gt=0)),
+    )
+
+
+def with_rates(reported: dict[str, Any], closed: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **reported,
+        **closed,
+        "on_time_rate": rate(closed["on_time"], closed["closed"]),
+        "rework_rate": rate(closed["reworked"], closed["closed"]),
+        "recurrence_rate": rate(reported["recurred"], reported["reported"]),
+    }
+
+
 def period_totals(problems: QuerySet[Problem], period: Period, now: datetime) -> dict[str, Any]:
     """City totals for a period: one aggregate over the period's reports and one over closures."""
     reported = problems.filter(reported_at__gte=period.since, reported_at__lt=period.until)
@@ -280,19 +307,7 @@ def period_totals(problems: QuerySet[Problem], period: Period, now: datetime) ->
         recurred=Count("id", filter=Q(recurrence_of__isnull=False)),
         citizen=Count("id", filter=Q(source="citizen")),
     )
-    closed = closed_between(problems, period.since, period.until)
-    b = closed.aggregate(
-        closed=Count("id"),
-        on_time=Count("id", filter=Q(closed_on_time=True)),
-        reworked=Count("id", filter=Q(rework_count__gt=0)),
-    )
-    return {
-        **a,
-        **b,
-        "on_time_rate": rate(b["on_time"], b["closed"]),
-        "rework_rate": rate(b["reworked"], b["closed"]),
-        "recurrence_rate": rate(a["recurred"], a["reported"]),
-    }
+    return with_rates(a, closed_totals(problems, period))
 
 
 def next_milestone(today: date) -> dict[str, Any] | None:

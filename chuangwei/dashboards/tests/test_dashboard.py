@@ -167,7 +167,7 @@ def test_the_data_endpoint_runs_a_fixed_number_of_queries(
     client = client_as("leader")
     client.get(URL)
     cache.clear()
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(20):
         client.get(URL)
 
 
