@@ -201,3 +201,10 @@ def test_the_api_returns_the_same_figures(api_as, march):
 
 def test_the_api_refuses_anonymous_callers(api_as):
     assert api_as("anonymous").get("/api/v1/dashboard-summaries/").status_code in (401, 403)
+
+
+def test_a_long_period_is_counted_per_month(client_as, march):
+    url = "/dashboard/data/?period=custom&start=2026-01-01&end=2026-04-30"
+    trend = client_as("office").get(url).json()["trend"]
+    assert trend["labels"] == ["2026-01", "2026-02", "2026-03", "2026-04"]
+    assert (trend["reported"], trend["closed"]) == ([0, 1, 4, 0], [0, 0, 3, 0])
