@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -43,14 +44,15 @@ def bar_chart(
     title_font, label_font, small = font(30), font(20), font(18)
     draw.text((width // 2, 14), title, fill="#222222", font=title_font, anchor="ma")
     left, right, top, bottom = 70, width - 20, 90, height - 70
-    top_value = max([v for _name, values in series for v in values] + [1])
+    largest = max([v for _name, values in series for v in values] + [1])
+    top_value = 4 * math.ceil(largest / 4)  # four whole-number steps
     draw.line((left, top, left, bottom), fill="#888888", width=2)
     draw.line((left, bottom, right, bottom), fill="#888888", width=2)
     for step in range(1, 5):
         y = bottom - (bottom - top) * step / 4
         draw.line((left, y, right, y), fill="#e5e5e5", width=1)
         draw.text(
-            (left - 8, y), f"{top_value * step / 4:.0f}", fill="#555555", font=small, anchor="rm"
+            (left - 8, y), f"{top_value * step // 4}", fill="#555555", font=small, anchor="rm"
         )
     groups = max(1, len(labels))
     group_w = (right - left) / groups
