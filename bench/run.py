@@ -220,7 +220,7 @@ def bench_briefing(opts: dict[str, Any]) -> dict[str, Any]:
     from django.core.files.base import ContentFile
     from django.db import transaction
     from django.test import override_settings
-    from PIL import Image
+    from PIL import Image, ImageFilter
 
     from chuangwei.problems.models import Problem, ProblemPhoto
     from chuangwei.reports import services
@@ -232,7 +232,12 @@ def bench_briefing(opts: dict[str, Any]) -> dict[str, Any]:
 
     def jpeg(seed: int) -> bytes:
         out = io.BytesIO()
-        Image.new("RGB", (1600, 1200), (seed * 37 % 255, 140, 90)).save(out, "JPEG", quality=80)
+        # Blurred noise compresses like a phone photo's public copy (~200 KB at 1600×1200).
+        noise = Image.effect_noise((1600, 1200), 60 + seed).convert("RGB")
+        noise = noise.filter(ImageFilter.GaussianBlur(1.5))
+        Image.blend(noise, Image.new("RGB", noise.size, (seed * 37 % 255, 140, 90)), 0.6).save(
+            out, "JPEG", quality=85
+        )
         return out.getvalue()
 
     class Rollback(Exception):
