@@ -4,6 +4,7 @@ publish, downloads; campaign milestones (configuration pages)."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -249,8 +250,6 @@ def briefing_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _disposition(name: str) -> str:
-    from urllib.parse import quote
-
     return f"attachment; filename=\"briefing.{name.rsplit('.', 1)[-1]}\"; filename*=UTF-8''{quote(name)}"
 
 
