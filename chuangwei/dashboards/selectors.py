@@ -337,6 +337,34 @@ def points(problems: QuerySet[Problem], q: DashboardQuery) -> list[list[Any]]:
     return [[lat, lng, status in OPEN_STATUSES, pk, code] for lat, lng, status, pk, code in rows]
 
 
+FEED = 10
+
+
+def latest(problems: QuerySet[Problem], now: datetime) -> dict[str, list[dict[str, Any]]]:
+    """The newest reports and the longest-overdue problems (the big screen's scrolling lists)."""
+    new = problems.order_by("-reported_at", "-id").values_list(
+        "pk", "code", "category__name", "unit__name", "reported_at"
+    )[:FEED]
+    late = (
+        problems.filter(status=ProblemStatus.DISPATCHED, due_at__lt=now)
+        .order_by("due_at")
+        .values_list("pk", "code", "category__name", "unit__name", "due_at")[:FEED]
+    )
+    detail = reverse("problems:problem_detail", args=[0])[: -len("0/")]
+    return {
+        "reported": [
+            {"code": c, "category": cat, "unit": u, "url": f"{detail}{pk}/",
+             "when": timezone.localtime(at).strftime("%m-%d %H:%M")}
+            for pk, c, cat, u, at in new
+        ],
+        "overdue": [
+            {"code": c, "category": cat, "unit": u, "url": f"{detail}{pk}/",
+             "when": _("%(days)s days") % {"days": max(0, (now - due).days)}}
+            for pk, c, cat, u, due in late
+        ],
+    }  # fmt: skip
+
+
 def top(rows: Sequence[dict[str, Any]], key: str) -> list[dict[str, Any]]:
     picked = [r for r in rows if r[key]]
     picked.sort(key=lambda r: (-r[key], r["name"]))
@@ -376,6 +404,7 @@ def dashboard_data(
             "url": grid_url(q),
         },
         "heat": heat(problems, q),
+        "latest": latest(problems, now),
         "points": points(problems, q),
         "ledger_url": ledger_url(q.params),
     }

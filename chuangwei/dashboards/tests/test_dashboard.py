@@ -167,7 +167,7 @@ def test_the_data_endpoint_runs_a_fixed_number_of_queries(
     client = client_as("leader")
     client.get(URL)
     cache.clear()
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(22):
         client.get(URL)
 
 
@@ -208,3 +208,11 @@ def test_a_long_period_is_counted_per_month(client_as, march):
     trend = client_as("office").get(url).json()["trend"]
     assert trend["labels"] == ["2026-01", "2026-02", "2026-03", "2026-04"]
     assert (trend["reported"], trend["closed"]) == ([0, 1, 4, 0], [0, 0, 3, 0])
+
+
+def test_the_feeds_list_the_newest_reports_and_the_longest_overdue(client_as, march):
+    feeds = client_as("leader").get(URL).json()["latest"]
+    assert [r["code"] for r in feeds["reported"]][0] == march["open_b"].code
+    assert len(feeds["reported"]) == 5
+    assert [(r["code"], r["when"]) for r in feeds["overdue"]] == [(march["overdue"].code, "8天")]
+    assert feeds["overdue"][0]["url"] == f"/problems/{march['overdue'].pk}/"

@@ -154,6 +154,20 @@
     });
   };
 
+  Dashboard.prototype.feeds = function (data) {
+    [["feed-reported", "reported"], ["feed-overdue", "overdue"]].forEach(function (pair) {
+      const body = el(pair[0]);
+      if (!body) { return; }
+      const rows = data.latest[pair[1]].map(function (r, i) {
+        return "<tr" + (i < 3 ? ' class="cw-feed-top"' : "") + '><td><a href="' + esc(r.url) + '">' + esc(r.code) + "</a></td><td>" +
+          esc(r.category) + "</td><td>" + esc(r.unit) + '</td><td class="text-end">' + esc(r.when) + "</td></tr>";
+      }).join("");
+      // Rows twice: the CSS animation scrolls one copy up and starts over seamlessly.
+      body.innerHTML = rows ? rows + (body.dataset.scroll ? rows : "") : '<tr><td colspan="4" class="text-center">暂无数据</td></tr>';
+      body.classList.toggle("cw-scrolling", !!(rows && body.dataset.scroll && data.latest[pair[1]].length > 5));
+    });
+  };
+
   // Map ------------------------------------------------------------------------------------
   Dashboard.prototype.color = function (value, max) {
     if (!value) { return this.dark ? "#1e3a5f" : "#e5f3e8"; }
@@ -247,6 +261,7 @@
   Dashboard.prototype.render = function (data) {
     this.kpis(data);
     this.draw(data);
+    this.feeds(data);
     this.map(data);
     document.body.dataset.dashboard = "drawn";
   };
