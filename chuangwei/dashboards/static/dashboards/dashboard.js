@@ -162,9 +162,11 @@
         return "<tr" + (i < 3 ? ' class="cw-feed-top"' : "") + '><td><a href="' + esc(r.url) + '">' + esc(r.code) + "</a></td><td>" +
           esc(r.category) + "</td><td>" + esc(r.unit) + '</td><td class="text-end">' + esc(r.when) + "</td></tr>";
       }).join("");
-      // Rows twice: the CSS animation scrolls one copy up and starts over seamlessly.
-      body.innerHTML = rows ? rows + (body.dataset.scroll ? rows : "") : '<tr><td colspan="4" class="text-center">暂无数据</td></tr>';
-      body.classList.toggle("cw-scrolling", !!(rows && body.dataset.scroll && data.latest[pair[1]].length > 5));
+      // More than five rows scroll: drawn twice, the CSS animation moves one copy up and
+      // starts over seamlessly.
+      const scroll = !!body.dataset.scroll && data.latest[pair[1]].length > 5;
+      body.innerHTML = rows ? rows + (scroll ? rows : "") : '<tr><td colspan="4" class="text-center">暂无数据</td></tr>';
+      body.classList.toggle("cw-scrolling", scroll);
     });
   };
 
