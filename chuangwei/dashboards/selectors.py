@@ -359,7 +359,7 @@ def latest(problems: QuerySet[Problem], now: datetime) -> dict[str, list[dict[st
         ],
         "overdue": [
             {"code": c, "category": cat, "unit": u, "url": f"{detail}{pk}/",
-             "when": _("%(days)s days") % {"days": max(0, (now - due).days)}}
+             "when": _("%(days)s days") % {"days": max(0, (now - due).days) if due else 0}}
             for pk, c, cat, u, due in late
         ],
     }  # fmt: skip
