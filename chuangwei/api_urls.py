@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from chuangwei.accounts.api import views as accounts
 from chuangwei.accounts.api.token import ObtainTokenView
+from chuangwei.dashboards.api import routes as dashboards_routes
 from chuangwei.inspections.api import routes as inspections_routes
 from chuangwei.notifications.api import views as notifications
 from chuangwei.open311.api import routes as open311_routes
@@ -13,6 +14,7 @@ from chuangwei.places.api import views as places
 from chuangwei.problems.api import views as problems
 from chuangwei.public.api import routes as public_routes
 from chuangwei.rankings.api import routes as rankings_routes
+from chuangwei.reports.api import routes as reports_routes
 from chuangwei.standards.api import views as standards
 
 router = DefaultRouter()
@@ -38,7 +40,14 @@ router.register("problems", problems.ProblemViewSet)
 router.register("problem-events", problems.ProblemEventViewSet)
 router.register("calendar-days", problems.CalendarDayViewSet)
 router.register("deadline-rules", problems.DeadlineRuleViewSet)
-for _routes in (inspections_routes, rankings_routes, public_routes, open311_routes):
+for _routes in (
+    inspections_routes,
+    rankings_routes,
+    public_routes,
+    open311_routes,
+    dashboards_routes,
+    reports_routes,
+):
     _routes.register(router)
 
 urlpatterns = [

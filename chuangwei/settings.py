@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "chuangwei.inspections",
     "chuangwei.rankings",
     "chuangwei.dashboards",
+    "chuangwei.reports",
     "chuangwei.public",
     "chuangwei.open311",
     "chuangwei.demo",
@@ -191,6 +192,9 @@ CHUANGWEI_MAX_UPLOAD_BYTES = env_int("CHUANGWEI_MAX_UPLOAD_BYTES", 20 * 1024 * 1
 CHUANGWEI_MAP_TILES = env_str("CHUANGWEI_MAP_TILES", "none")
 CHUANGWEI_TIANDITU_KEY = env_str("CHUANGWEI_TIANDITU_KEY", "-")
 CHUANGWEI_CITY_NAME = env_str("CHUANGWEI_CITY_NAME", "枣庄市")
+# Title block of work briefings (reports app): masthead and issuing office (numbering key).
+CHUANGWEI_BRIEFING_MASTHEAD = env_str("CHUANGWEI_BRIEFING_MASTHEAD", "创卫工作简报")
+CHUANGWEI_BRIEFING_OFFICE = env_str("CHUANGWEI_BRIEFING_OFFICE", "市创卫办")
 
 # Notifications: e-mail goes to the log unless CHUANGWEI_EMAIL_SENDER=smtp.
 CHUANGWEI_NOTIFICATION_SENDERS = {
@@ -240,6 +244,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "BriefingKindEnum": "chuangwei.reports.choices.BriefingKind",
+        "BriefingSectionKindEnum": "chuangwei.reports.choices.SectionKind",
+        "MilestoneKindEnum": "chuangwei.reports.choices.MilestoneKind",
+    },
 }
 
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)

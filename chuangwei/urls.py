@@ -14,6 +14,7 @@ urlpatterns = [
     path("problems/", include("chuangwei.problems.urls")),
     path("inspections/", include("chuangwei.inspections.urls")),
     path("rankings/", include("chuangwei.rankings.urls")),
+    path("reports/", include("chuangwei.reports.urls")),
     path("public/", include("chuangwei.public.urls")),
     path("open311/v2/", include("chuangwei.open311.urls")),
     path("api/v1/", include("chuangwei.api_urls")),

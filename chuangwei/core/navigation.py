@@ -27,6 +27,15 @@ def _menu() -> list[MenuItem]:
         MenuItem(_("Home"), "dashboards:home", "bi-house"),
         MenuItem(_("My notifications"), "notifications:notification_list", "bi-bell"),
         MenuItem(
+            _("Dashboard and briefings"),
+            icon="bi-speedometer2",
+            children=[
+                MenuItem(_("Dashboard"), "dashboards:board"),
+                MenuItem(_("Work briefings"), "reports:briefing_list"),
+                MenuItem(_("Campaign milestones"), "reports:milestone_list", config_only=True),
+            ],
+        ),
+        MenuItem(
             _("Problem ledger"),
             icon="bi-clipboard-check",
             children=[

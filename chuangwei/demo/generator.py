@@ -43,6 +43,7 @@ from chuangwei.places.models import Grid, Site, SiteType, SiteTypeGroup
 from chuangwei.places.services import grid_index, save_grid
 
 from . import names
+from .briefings import build_demo_briefings
 from .inspections import build_demo_inspections
 from .layout import CITY_CODE, division_units
 from .plan import SITE_TYPE_GROUPS, SITE_TYPES, CityPlan, plan_city
@@ -581,6 +582,7 @@ def build_demo_city(
             builder.say(f"{made} Open311 service requests; demo api_key {DEMO_KEY}")
             public = build_demo_public(seed=seed)
             builder.say(f"public side: {public}")
+            builder.say(f"{build_demo_briefings()} briefings and the campaign milestones")
     summary = builder.summary
     summary.people = builder.people.count
     summary.seconds = round(time.monotonic() - builder.started, 1)

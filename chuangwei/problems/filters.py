@@ -94,6 +94,14 @@ class ProblemFilter(BaseFilterSet):
     reported_before = django_filters.DateFilter(
         label=_("Reported until"), method="filter_reported_before"
     )
+    # Dashboard and briefing figures click through to these (closed in a period, on time...).
+    closed_after = django_filters.DateFilter(label=_("Closed from"), method="filter_closed_after")
+    closed_before = django_filters.DateFilter(
+        label=_("Closed until"), method="filter_closed_before"
+    )
+    on_time = django_filters.BooleanFilter(label=_("Closed on time"), field_name="closed_on_time")
+    reworked = django_filters.BooleanFilter(label=_("Reworked"), method="filter_reworked")
+    recurred = django_filters.BooleanFilter(label=_("Recurrence"), method="filter_recurred")
 
     class Meta:
         model = Problem
@@ -108,13 +116,18 @@ class ProblemFilter(BaseFilterSet):
             "category",
             "grid",
             "department",
+            "closed_after",
+            "closed_before",
+            "on_time",
+            "reworked",
+            "recurred",
         ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         status = self.form.fields["status"]
         status.widget.choices = [("", _("All")), *status.choices]
-        for name in ("reported_after", "reported_before"):
+        for name in ("reported_after", "reported_before", "closed_after", "closed_before"):
             self.form.fields[name].widget.input_type = "date"
         self.form.fields["q"].widget.attrs["placeholder"] = _("Code, description, address")
 
@@ -147,6 +160,32 @@ class ProblemFilter(BaseFilterSet):
         if not value:
             return queryset
         return queryset.filter(reported_at__lt=local_day_start(value + timedelta(days=1)))
+
+    def filter_closed_after(
+        self, queryset: QuerySet[Any], name: str, value: date | None
+    ) -> QuerySet[Any]:
+        return queryset.filter(closed_at__gte=local_day_start(value)) if value else queryset
+
+    def filter_closed_before(
+        self, queryset: QuerySet[Any], name: str, value: date | None
+    ) -> QuerySet[Any]:
+        if not value:
+            return queryset
+        return queryset.filter(closed_at__lt=local_day_start(value + timedelta(days=1)))
+
+    def filter_reworked(
+        self, queryset: QuerySet[Any], name: str, value: bool | None
+    ) -> QuerySet[Any]:
+        if value is None:
+            return queryset
+        return queryset.filter(rework_count__gt=0) if value else queryset.filter(rework_count=0)
+
+    def filter_recurred(
+        self, queryset: QuerySet[Any], name: str, value: bool | None
+    ) -> QuerySet[Any]:
+        if value is None:
+            return queryset
+        return queryset.filter(recurrence_of__isnull=not value)
 
 
 class CalendarDayFilter(BaseFilterSet):

@@ -1,0 +1,429 @@
+"""The leaders' dashboard (一张图) figures: GROUP BY aggregates over the scoped ledger.
+
+``dashboard_data`` answers one request of the page or the big screen with about twenty
+bounded queries (counts, per-day, per-category, per-source, per-unit, per-grid and per map
+cell groups) and never iterates the period's problems in Python. Every figure carries the
+ledger URL whose filters list exactly the problems behind it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from django.core.cache import cache
+from django.db import connections
+from django.db.models import CharField, Count, F, Func, Q, QuerySet, Value
+from django.db.models.functions import Round, TruncDate, TruncMonth
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chuangwei.problems.choices import OPEN_STATUSES, ProblemSource, ProblemStatus
+from chuangwei.problems.models import Problem
+from chuangwei.reports import selectors as figures
+from chuangwei.standards.models import ProblemCategory
+
+from . import providers
+
+GRID_METRICS = ("reported", "open", "overdue")
+POINT_LIMIT = 1500
+HEAT_CELLS = 3000
+TOP = 10
+
+
+@dataclass(frozen=True)
+class DashboardQuery:
+    """What the dashboard shows: the period and the ledger filters (category, source, unit)
+    as query parameters, already validated by the ledger's FilterSet."""
+
+    period: figures.Period
+    params: Mapping[str, str]
+    metric: str = "reported"
+
+
+def ledger_url(params: Mapping[str, str], **extra: Any) -> str:
+    query: list[tuple[str, Any]] = [(k, v) for k, v in params.items() if v]
+    for key, value in extra.items():
+        if isinstance(value, (list, tuple, set, frozenset)):
+            query.extend((key, v) for v in sorted(value))
+        elif value not in (None, ""):
+            query.append((key, value))
+    return f"{reverse('problems:problem_list')}?{urlencode(query)}"
+
+
+def _period_params(period: figures.Period, prefix: str) -> dict[str, str]:
+    return {f"{prefix}_after": period.start.isoformat(), f"{prefix}_before": period.end.isoformat()}
+
+
+def _kpi(key: str, label: str, value: Any, url: str = "", *, suffix: str = "",
+         previous: Any = None) -> dict[str, Any]:  # fmt: skip
+    return {"key": key, "label": label, "value": value, "url": url, "suffix": suffix,
+            "previous": previous}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PeriodReports:
+    """The period's reports counted twice in one pass each: per (category, source) with the
+    recurrences, and per (unit, grid). Every reported-in-period figure derives from these."""
+
+    by_category_source: list[tuple[int, str, int, int]]
+    by_unit_grid: list[tuple[int, int | None, int]]
+
+    @classmethod
+    def count(cls, problems: QuerySet[Problem], period: figures.Period) -> PeriodReports:
+        reported = problems.filter(reported_at__gte=period.since, reported_at__lt=period.until)
+        return cls(
+            list(
+                reported.values_list("category", "source")
+                .annotate(
+                    n=Count("id"), recurred=Count("id", filter=Q(recurrence_of__isnull=False))
+                )
+                .order_by()
+            ),
+            list(reported.values_list("unit", "grid").annotate(n=Count("id")).order_by()),
+        )
+
+    def totals(self) -> dict[str, int]:
+        rows = self.by_category_source
+        return {
+            "reported": sum(r[2] for r in rows),
+            "recurred": sum(r[3] for r in rows),
+            "citizen": sum(r[2] for r in rows if r[1] == ProblemSource.CITIZEN),
+        }
+
+    def per_unit(self) -> list[tuple[int, int]]:
+        out: dict[int, int] = defaultdict(int)
+        for unit, _grid, n in self.by_unit_grid:
+            out[unit] += n
+        return list(out.items())
+
+
+def kpis(
+    problems: QuerySet[Problem], q: DashboardQuery, now: datetime, scope: Any,
+    reports: PeriodReports,
+) -> list[dict[str, Any]]:  # fmt: skip
+    p = q.params
+    period = q.period
+    week = figures.week_of(timezone.localdate(now))
+    totals = figures.with_rates(reports.totals(), figures.closed_totals(problems, period))
+    prev = figures.period_totals(problems, period.previous(), now)
+    reported = _period_params(period, "reported")
+    closed = _period_params(period, "closed")
+    closed_week = figures.closed_between(problems, week.since, week.until).count()
+    satisfaction = providers.satisfaction(scope, period.start, period.end)
+    return [
+        _kpi("open", _("Open problems"), problems.filter(status__in=OPEN_STATUSES).count(),
+             ledger_url(p, status=[str(s) for s in OPEN_STATUSES])),
+        _kpi("overdue", _("Overdue problems"), problems.filter(
+             status=ProblemStatus.DISPATCHED, due_at__lt=now).count(), ledger_url(p, overdue="true")),
+        _kpi("closed_week", _("Closed this week"), closed_week,
+             ledger_url(p, status="closed", **_period_params(week, "closed"))),
+        _kpi("reported", _("Reported in the period"), totals["reported"],
+             ledger_url(p, **reported), previous=prev["reported"]),
+        _kpi("closed", _("Closed in the period"), totals["closed"],
+             ledger_url(p, status="closed", **closed), previous=prev["closed"]),
+        _kpi("on_time_rate", _("On-time closure rate"), totals["on_time_rate"],
+             ledger_url(p, status="closed", on_time="true", **closed), suffix="%",
+             previous=prev["on_time_rate"]),
+        _kpi("rework_rate", _("Rework rate"), totals["rework_rate"],
+             ledger_url(p, status="closed", reworked="true", **closed), suffix="%",
+             previous=prev["rework_rate"]),
+        _kpi("recurrence_rate", _("Recurrence rate"), totals["recurrence_rate"],
+             ledger_url(p, recurred="true", **reported), suffix="%",
+             previous=prev["recurrence_rate"]),
+        _kpi("citizen", _("Citizen reports"), totals["citizen"],
+             ledger_url(p, source=ProblemSource.CITIZEN, **reported), previous=prev["citizen"]),
+        _kpi("satisfaction", _("Citizen satisfaction"),
+             satisfaction["rate"] if satisfaction else None,
+             satisfaction.get("url", "") if satisfaction else "", suffix="%"),
+    ]  # fmt: skip
+
+
+def _buckets(period: figures.Period, monthly: bool) -> list[tuple[str, datetime, datetime]]:
+    """(label, since, until) per day of the period, or per calendar month."""
+    out: list[tuple[str, datetime, datetime]] = []
+    day = period.start
+    while day <= period.end:
+        if monthly:
+            last = min(figures.month_of(day).end, period.end)
+            out.append(
+                (
+                    day.strftime("%Y-%m"),
+                    figures.day_start(day),
+                    figures.day_start(last + timedelta(days=1)),
+                )
+            )
+            day = last + timedelta(days=1)
+        else:
+            out.append(
+                (
+                    day.isoformat(),
+                    figures.day_start(day),
+                    figures.day_start(day + timedelta(days=1)),
+                )
+            )
+            day += timedelta(days=1)
+    return out
+
+
+def _bucket_expr(qs: QuerySet[Problem], field: str, monthly: bool, period: figures.Period) -> Any:
+    """The local calendar day (or month) of ``field`` as SQL. SQLite gets its own date
+    functions with the zone's UTC offset (Asia/Shanghai has had no daylight saving since
+    1991): Django's TruncDate would call back into Python for every row there."""
+    if connections[qs.db].vendor == "sqlite":
+        offset = figures.day_start(period.start).utcoffset() or timedelta()
+        modifier = Value(f"{int(offset.total_seconds() // 60):+d} minutes")
+        pattern = Value("%Y-%m" if monthly else "%Y-%m-%d")
+        return Func(pattern, F(field), modifier, function="STRFTIME", output_field=CharField())
+    trunc = TruncMonth if monthly else TruncDate
+    return trunc(field, tzinfo=timezone.get_current_timezone())
+
+
+def _bucket_key(value: Any, monthly: bool) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        value = value.date()
+    return str(value.strftime("%Y-%m") if monthly else value.isoformat())
+
+
+def _count_buckets(
+    qs: QuerySet[Problem], field: str, buckets: list[tuple[str, datetime, datetime]],
+    monthly: bool, period: figures.Period,
+) -> list[int]:  # fmt: skip
+    """Rows per local day (or month): one GROUP BY over the period's index range."""
+    rows = (
+        qs.annotate(bucket=_bucket_expr(qs, field, monthly, period))
+        .values_list("bucket")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counted = {_bucket_key(bucket, monthly): n for bucket, n in rows}
+    return [counted.get(label, 0) for label, _s, _u in buckets]
+
+
+def trend(problems: QuerySet[Problem], q: DashboardQuery) -> dict[str, Any]:
+    """Reported and closed per day (per month beyond 92 days) across the period."""
+    period = q.period
+    monthly = period.days > 92
+    buckets = _buckets(period, monthly)
+    reported = problems.filter(reported_at__gte=period.since, reported_at__lt=period.until)
+    closed = figures.closed_between(problems, period.since, period.until)
+    return {
+        "labels": [label for label, _s, _u in buckets],
+        "reported": _count_buckets(reported, "reported_at", buckets, monthly, period),
+        "closed": _count_buckets(closed, "closed_at", buckets, monthly, period),
+        "monthly": monthly,
+    }
+
+
+def categories(reports: PeriodReports, q: DashboardQuery) -> list[dict[str, Any]]:
+    """Reports of the period per top-level category, largest first."""
+    rows = [(category, n) for category, _source, n, _r in reports.by_category_source]
+    tree = {
+        pk: (path, name)
+        for pk, path, name in ProblemCategory.objects.values_list("pk", "path", "name")
+    }
+    rolled: dict[int, int] = defaultdict(int)
+    for category_id, n in rows:
+        path = tree.get(category_id, ("", ""))[0].strip("/").split("/")
+        root = int(path[0]) if path and path[0] else category_id
+        rolled[root] += n
+    reported = _period_params(q.period, "reported")
+    out = [
+        {"id": pk, "name": tree.get(pk, ("", str(pk)))[1], "value": n,
+         "url": ledger_url({**q.params, "category": str(pk)}, **reported)}
+        for pk, n in rolled.items()
+    ]  # fmt: skip
+    return sorted(out, key=lambda r: (-r["value"], r["name"]))
+
+
+def sources(reports: PeriodReports, q: DashboardQuery) -> list[dict[str, Any]]:
+    labels = dict(ProblemSource.choices)
+    counted: dict[str, int] = defaultdict(int)
+    for _category, source, n, _r in reports.by_category_source:
+        counted[source] += n
+    rows = counted.items()
+    reported = _period_params(q.period, "reported")
+    out = [
+        {"key": s, "name": str(labels.get(s, s)), "value": n,
+         "url": ledger_url({**q.params, "source": s}, **reported)}
+        for s, n in rows
+    ]  # fmt: skip
+    return sorted(out, key=lambda r: (-r["value"], r["name"]))
+
+
+def units(
+    problems: QuerySet[Problem], q: DashboardQuery, now: datetime, depth: int,
+    reports: PeriodReports,
+) -> list[dict[str, Any]]:  # fmt: skip
+    reported = _period_params(q.period, "reported")
+    closed = _period_params(q.period, "closed")
+    out = []
+    table = figures.unit_table(problems, q.period, now, depth, reported_rows=reports.per_unit())
+    for row in table:
+        params = {**q.params, "unit": str(row.unit_id)}
+        out.append({
+            "id": row.unit_id, "name": row.name, "reported": row.reported, "closed": row.closed,
+            "on_time_rate": row.on_time_rate, "reworked": row.reworked, "open": row.open,
+            "overdue": row.overdue,
+            "urls": {
+                "reported": ledger_url(params, **reported),
+                "closed": ledger_url(params, status="closed", **closed),
+                "open": ledger_url(params, status=[str(s) for s in OPEN_STATUSES]),
+                "overdue": ledger_url(params, overdue="true"),
+            },
+        })  # fmt: skip
+    return out
+
+
+def grid_values(
+    problems: QuerySet[Problem], q: DashboardQuery, now: datetime, reports: PeriodReports
+) -> dict[str, int]:
+    """The chosen metric per grid id (reported in the period, open now, overdue now)."""
+    if q.metric not in ("open", "overdue"):
+        counted: dict[str, int] = defaultdict(int)
+        for _unit, grid, n in reports.by_unit_grid:
+            if grid is not None:
+                counted[str(grid)] += n
+        return dict(counted)
+    if q.metric == "open":
+        qs = problems.filter(status__in=OPEN_STATUSES)
+    elif q.metric == "overdue":
+        qs = problems.filter(status=ProblemStatus.DISPATCHED, due_at__lt=now)
+    else:
+        qs = problems.filter(reported_at__gte=q.period.since, reported_at__lt=q.period.until)
+    rows = qs.filter(grid__isnull=False).values_list("grid").annotate(n=Count("id")).order_by()
+    return {str(grid): n for grid, n in rows}
+
+
+def grid_url(q: DashboardQuery) -> str:
+    """The ledger list behind a grid's colour, waiting for ``&grid=<id>``."""
+    extra: dict[str, Any]
+    if q.metric == "open":
+        extra = {"status": [str(s) for s in OPEN_STATUSES]}
+    elif q.metric == "overdue":
+        extra = {"overdue": "true"}
+    else:
+        extra = _period_params(q.period, "reported")
+    return ledger_url(q.params, **extra)
+
+
+def heat(problems: QuerySet[Problem], q: DashboardQuery) -> list[list[float]]:
+    """Reports of the period counted per ~100 m cell: ``[lat, lng, count]``, densest first."""
+    rows = (
+        problems.filter(reported_at__gte=q.period.since, reported_at__lt=q.period.until)
+        .annotate(x=Round("lng", 3), y=Round("lat", 3))
+        .values_list("y", "x")
+        .annotate(n=Count("id"))
+        .order_by("-n")[:HEAT_CELLS]
+    )
+    return [[float(y), float(x), n] for y, x, n in rows]
+
+
+def points(problems: QuerySet[Problem], q: DashboardQuery) -> list[list[Any]]:
+    """The latest reports of the period as ``[lat, lng, open, id, code]`` (bounded)."""
+    rows = (
+        problems.filter(reported_at__gte=q.period.since, reported_at__lt=q.period.until)
+        .order_by("-reported_at", "-id")
+        .values_list("lat", "lng", "status", "pk", "code")[:POINT_LIMIT]
+    )
+    return [[lat, lng, status in OPEN_STATUSES, pk, code] for lat, lng, status, pk, code in rows]
+
+
+FEED = 10
+
+
+def latest(problems: QuerySet[Problem], now: datetime) -> dict[str, list[dict[str, Any]]]:
+    """The newest reports and the longest-overdue problems (the big screen's scrolling lists)."""
+    new = problems.order_by("-reported_at", "-id").values_list(
+        "pk", "code", "category__name", "unit__name", "reported_at"
+    )[:FEED]
+    late = (
+        problems.filter(status=ProblemStatus.DISPATCHED, due_at__lt=now)
+        .order_by("due_at")
+        .values_list("pk", "code", "category__name", "unit__name", "due_at")[:FEED]
+    )
+    detail = reverse("problems:problem_detail", args=[0])[: -len("0/")]
+    return {
+        "reported": [
+            {"code": c, "category": cat, "unit": u, "url": f"{detail}{pk}/",
+             "when": timezone.localtime(at).strftime("%m-%d %H:%M")}
+            for pk, c, cat, u, at in new
+        ],
+        "overdue": [
+            {"code": c, "category": cat, "unit": u, "url": f"{detail}{pk}/",
+             "when": _("%(days)s days") % {"days": max(0, (now - due).days) if due else 0}}
+            for pk, c, cat, u, due in late
+        ],
+    }  # fmt: skip
+
+
+def top(rows: Sequence[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    picked = [r for r in rows if r[key]]
+    picked.sort(key=lambda r: (-r[key], r["name"]))
+    return [{"name": r["name"], "value": r[key], "url": r["urls"][key]} for r in picked[:TOP]]
+
+
+def dashboard_data(
+    user: Any, problems: QuerySet[Problem], q: DashboardQuery, now: datetime | None = None
+) -> dict[str, Any]:
+    """Everything the dashboard and the big screen draw, for ``problems`` (scoped to ``user``
+    and filtered by the ledger FilterSet) over ``q.period``."""
+    now = now or timezone.now()
+    depth = figures.rollup_depth(user)
+    reports = PeriodReports.count(problems, q.period)
+    unit_rows = units(problems, q, now, depth, reports)
+    return {
+        "period": {
+            "start": q.period.start.isoformat(),
+            "end": q.period.end.isoformat(),
+            "label": q.period.label(),
+        },  # fmt: skip
+        "updated_at": timezone.localtime(now).strftime("%H:%M"),
+        "kpis": kpis(problems, q, now, getattr(user, "scope", None), reports),
+        "milestone": figures.next_milestone(timezone.localdate(now)),
+        "trend": trend(problems, q),
+        "categories": categories(reports, q),
+        "sources": sources(reports, q),
+        "units": unit_rows,
+        "top": {
+            "overdue": top(unit_rows, "overdue"),
+            "open": top(unit_rows, "open"),
+            "reported": top(unit_rows, "reported"),
+        },  # fmt: skip
+        "grids": {
+            "metric": q.metric,
+            "values": grid_values(problems, q, now, reports),
+            "url": grid_url(q),
+        },
+        "heat": heat(problems, q),
+        "latest": latest(problems, now),
+        "points": points(problems, q),
+        "ledger_url": ledger_url(q.params),
+    }
+
+
+CACHE_SECONDS = 30
+
+
+def cached_dashboard_data(
+    user: Any, problems: QuerySet[Problem], q: DashboardQuery
+) -> dict[str, Any]:
+    """``dashboard_data`` kept for 30 s per user and query: a wall of big screens polling
+    every minute costs one computation per half minute, not one per screen."""
+    params = urlencode(sorted(q.params.items()))
+    key = (
+        f"dashboard:{getattr(user, 'pk', None)}:{q.period.start}:{q.period.end}:{q.metric}:{params}"
+    )
+    data = cache.get(key)
+    if data is None:
+        data = dashboard_data(user, problems, q)
+        cache.set(key, data, CACHE_SECONDS)
+    return data

@@ -1,0 +1,218 @@
+"""The dashboard figures: exact values, scope per role, and the ledger list behind each one."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.http import QueryDict
+from django.test import RequestFactory
+from django.utils import timezone
+
+from chuangwei.problems.filters import ProblemFilter
+from chuangwei.problems.models import Problem
+from chuangwei.reports.models import Milestone
+
+pytestmark = pytest.mark.django_db
+URL = "/dashboard/data/?period=custom&start=2026-03-01&end=2026-03-15"
+NOW = datetime(2026, 3, 18, 15, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture(autouse=True)
+def _clock(monkeypatch):  # type: ignore[no-untyped-def]
+    from django.core.cache import cache
+
+    cache.clear()
+    monkeypatch.setattr(timezone, "now", lambda: NOW)
+
+
+def kpis(client: Any, url: str = URL) -> dict[str, Any]:
+    response = client.get(url)
+    assert response.status_code == 200, response.content
+    return {k["key"]: k for k in response.json()["kpis"]}
+
+
+def test_office_sees_the_whole_city(client_as, march):
+    values = {k: v["value"] for k, v in kpis(client_as("office")).items()}
+    assert values == {
+        "open": 2,
+        "overdue": 1,
+        "closed_week": 0,
+        "reported": 4,
+        "closed": 3,
+        "on_time_rate": 66.7,
+        "rework_rate": 33.3,
+        "recurrence_rate": 0.0,
+        "citizen": 0,
+        "satisfaction": None,
+    }
+
+
+@pytest.mark.parametrize(
+    ("persona", "opened", "reported"),
+    [("leader", 2, 4), ("handler_a", 1, 3), ("handler_b", 1, 1), ("grid_worker", 1, 3)],
+)
+def test_each_role_sees_only_its_area(client_as, march, persona, opened, reported):
+    values = kpis(client_as(persona))
+    assert (values["open"]["value"], values["reported"]["value"]) == (opened, reported)
+
+
+def test_a_leader_of_another_district_sees_nothing(client_as, march, ledger, org_tree):
+    from chuangwei.accounts.models import Membership
+    from chuangwei.org.services import create_org_unit
+
+    other = create_org_unit(code="370403", name="乙区", kind="district", parent=org_tree["city"])
+    Membership.objects.filter(user=ledger["leader"]).update(unit=other)
+    values = kpis(client_as("leader"))
+    assert (values["open"]["value"], values["reported"]["value"]) == (0, 0)
+
+
+def _listed(user: Any, url: str) -> int:
+    query = QueryDict(urlsplit(url).query)
+    request = RequestFactory().get("/problems/")
+    request.user = user
+    filterset = ProblemFilter(query, queryset=Problem.objects.visible_to(user), request=request)
+    assert filterset.is_valid(), filterset.errors
+    return filterset.qs.count()
+
+
+@pytest.mark.parametrize("persona", ["office", "leader", "handler_a"])
+def test_every_count_links_to_a_ledger_list_of_exactly_that_many(client_as, march, ledger, persona):
+    counts = {k: v for k, v in kpis(client_as(persona)).items() if v["url"] and v["suffix"] != "%"}
+    assert set(counts) == {"open", "overdue", "closed_week", "reported", "closed", "citizen"}
+    for key, kpi in counts.items():
+        assert kpi["url"].startswith("/problems/?")
+        assert _listed(ledger[persona], kpi["url"]) == kpi["value"], key
+
+
+def test_a_rate_links_to_the_problems_it_counts(client_as, march, ledger):
+    on_time = kpis(client_as("office"))["on_time_rate"]
+    params = parse_qs(urlsplit(on_time["url"]).query)
+    assert params["on_time"] == ["true"] and params["closed_after"] == ["2026-03-01"]
+    assert _listed(ledger["office"], on_time["url"]) == 2
+
+
+def test_filters_pass_on_to_figures_and_links(client_as, march, ledger):
+    values = kpis(client_as("office"), URL + f"&unit={ledger['street_b'].pk}")
+    assert values["reported"]["value"] == 1
+    assert f"unit={ledger['street_b'].pk}" in values["reported"]["url"]
+
+
+def test_units_are_rolled_up_to_the_level_below_the_viewer(client_as, march):
+    office = client_as("office").get(URL).json()["units"]
+    leader = client_as("leader").get(URL).json()["units"]
+    assert [(u["name"], u["reported"], u["open"]) for u in office] == [("甲区", 4, 2)]
+    assert sorted((u["name"], u["reported"], u["open"]) for u in leader) == [
+        ("乙街道", 1, 1),
+        ("甲街道", 3, 1),
+    ]
+
+
+def test_trend_counts_reports_and_closures_per_day(client_as, march):
+    trend = client_as("office").get(URL).json()["trend"]
+    assert len(trend["labels"]) == 15
+    assert trend["reported"][1] == 3 and trend["reported"][11] == 1
+    assert (trend["closed"][2], trend["closed"][4], trend["closed"][5]) == (1, 1, 1)
+
+
+def test_grid_values_follow_the_chosen_metric(client_as, march, ledger):
+    from chuangwei.places.models import Grid
+
+    ga, gb = Grid.objects.get(code="GA").pk, Grid.objects.get(code="GB").pk
+    data = client_as("office").get(URL + "&metric=open").json()["grids"]
+    assert (data["metric"], data["values"]) == ("open", {str(ga): 1, str(gb): 1})
+    assert _listed(ledger["office"], data["url"] + f"&grid={ga}") == 1
+
+
+def test_the_next_milestone_is_counted_down(client_as, march):
+    Milestone.objects.create(name="国家暗访", date=datetime(2026, 5, 1).date(), kind="national")
+    Milestone.objects.create(name="已过", date=datetime(2026, 3, 1).date())
+    milestone = client_as("office").get(URL).json()["milestone"]
+    assert (milestone["name"], milestone["days"]) == ("国家暗访", 44)
+
+
+def test_a_bad_period_is_refused_with_the_error_shape(client_as, march):
+    response = client_as("office").get("/dashboard/data/?start=2026-03-10&end=2026-03-01")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid"
+    assert "end" in response.json()["error"]["fields"]
+
+
+def test_a_year_is_the_longest_period(client_as, march):
+    response = client_as("office").get("/dashboard/data/?start=2025-01-01&end=2026-03-01")
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("persona", ["admin", "office", "handler_a", "grid_worker", "inspector",
+                                     "leader", "supervisor"])  # fmt: skip
+@pytest.mark.parametrize("path", ["/dashboard/", "/dashboard/screen/", URL, "/dashboard/export/"])
+def test_every_signed_in_role_may_open_the_dashboard(client_as, march, persona, path):
+    assert client_as(persona).get(path).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/dashboard/", "/dashboard/screen/", URL, "/dashboard/export/"])
+def test_anonymous_users_are_sent_to_log_in(client_as, path):
+    response = client_as("anonymous").get(path)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_the_data_endpoint_runs_a_fixed_number_of_queries(
+    client_as, march, django_assert_num_queries
+):
+    from django.core.cache import cache
+
+    client = client_as("leader")
+    client.get(URL)
+    cache.clear()
+    with django_assert_num_queries(22):
+        client.get(URL)
+
+
+def test_the_figures_are_kept_for_half_a_minute(client_as, march, make_problem):
+    client = client_as("office")
+    first = kpis(client)["reported"]["value"]
+    make_problem(reported_at=datetime(2026, 3, 3, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
+    assert kpis(client)["reported"]["value"] == first
+
+
+def test_the_export_lists_the_unit_table(client_as, march):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    response = client_as("leader").get(
+        "/dashboard/export/?period=custom&start=2026-03-01&end=2026-03-15"
+    )
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
+    rows = sorted(list(sheet.iter_rows(values_only=True))[1:])
+    assert rows == [("乙街道", 1, 0, None, 0, 1, 0), ("甲街道", 3, 3, 66.7, 1, 1, 1)]
+
+
+def test_the_api_returns_the_same_figures(api_as, march):
+    response = api_as("leader").get(
+        "/api/v1/dashboard-summaries/?period=custom&start=2026-03-01&end=2026-03-15"
+    )
+    assert response.status_code == 200
+    assert {k["key"]: k["value"] for k in response.json()["kpis"]}["reported"] == 4
+
+
+def test_the_api_refuses_anonymous_callers(api_as):
+    assert api_as("anonymous").get("/api/v1/dashboard-summaries/").status_code in (401, 403)
+
+
+def test_a_long_period_is_counted_per_month(client_as, march):
+    url = "/dashboard/data/?period=custom&start=2026-01-01&end=2026-04-30"
+    trend = client_as("office").get(url).json()["trend"]
+    assert trend["labels"] == ["2026-01", "2026-02", "2026-03", "2026-04"]
+    assert (trend["reported"], trend["closed"]) == ([0, 1, 4, 0], [0, 0, 3, 0])
+
+
+def test_the_feeds_list_the_newest_reports_and_the_longest_overdue(client_as, march):
+    feeds = client_as("leader").get(URL).json()["latest"]
+    assert [r["code"] for r in feeds["reported"]][0] == march["open_b"].code
+    assert len(feeds["reported"]) == 5
+    assert [(r["code"], r["when"]) for r in feeds["overdue"]] == [(march["overdue"].code, "8天")]
+    assert feeds["overdue"][0]["url"] == f"/problems/{march['overdue'].pk}/"
