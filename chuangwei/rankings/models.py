@@ -132,7 +132,7 @@ class RankingEntry(models.Model):
     class Meta:
         verbose_name = _("ranking entry")
         verbose_name_plural = _("ranking entries")
-        ordering = ["snapshot", "rank", "name"]
+        ordering = ["snapshot", models.F("rank").asc(nulls_last=True), "name"]
         indexes = [models.Index(fields=["snapshot", "rank"], name="rankings_entry_rank")]
 
     def __str__(self) -> str:
