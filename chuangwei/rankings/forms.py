@@ -65,7 +65,9 @@ class PeriodForm(forms.Form):
 
 
 class MetricsForm(PeriodForm):
-    dimension = forms.ChoiceField(label=_("Objects"), choices=METRIC_DIMENSIONS, initial="street")
+    dimension = forms.ChoiceField(
+        label=_("Objects"), choices=METRIC_DIMENSIONS, initial="street", required=False
+    )
 
 
 class PointsForm(PeriodForm):
@@ -77,6 +79,7 @@ class PointsForm(PeriodForm):
             ("unit", _("Responsible unit as recorded")),
         ],
         initial="street",
+        required=False,
     )
 
 

@@ -88,6 +88,16 @@ def fmt(key: str, value: Any) -> str:
     return str(value)
 
 
+def export_value(key: str, value: Any) -> Any:
+    """A metric value for Excel: numbers stay numbers (rates in per cent), "—" if undefined."""
+    if value is None:
+        return NO_DATA
+    kind = selectors.METRICS[key].kind if key in selectors.METRICS else "count"
+    if kind in ("rate", "negrate"):
+        return round(float(value) * 100, 2)
+    return value
+
+
 def _xlsx(name: str, headers: list[str], rows: list[list[Any]]) -> FileResponse:
     stamp = timezone.localtime().strftime("%Y%m%d_%H%M")
     return FileResponse(
@@ -123,7 +133,7 @@ def metrics_page(request: HttpRequest) -> HttpResponse:
     """Every metric for every object of a kind for a period, definitions next to them."""
     form = MetricsForm(request.GET or None)
     period = form.get_period()
-    dimension = form.cleaned_data.get("dimension", "street") if form.is_bound and form.is_valid() else "street"
+    dimension = (form.cleaned_data.get("dimension") if form.is_bound and form.is_valid() else "") or "street"
     engine_dim = "unit" if dimension in ("street", "community") else dimension
     values = selectors.compute_metrics(engine_dim, period.start_at, period.end_at)
     rows = []
@@ -142,7 +152,11 @@ def metrics_page(request: HttpRequest) -> HttpResponse:
         return _xlsx(
             _("Metrics") + " " + period.label,
             [str(_("Name")), str(_("Belongs to"))] + [str(h["label"]) for h in heads],
-            [[r["obj"].name, r["obj"].parent_name, *r["cells"]] for r in rows],
+            [
+                [r["obj"].name, r["obj"].parent_name]
+                + [export_value(k, r["values"].get(k)) for k in TABLE_METRICS]
+                for r in rows
+            ],
         )
     return render(
         request,
@@ -232,7 +246,7 @@ def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     e.parent_name,
                     float(e.score) if e.score is not None else None,
                     e.grade,
-                    *[fmt(k, e.metrics.get(k)) for k in keys],
+                    *[export_value(k, e.metrics.get(k)) for k in keys],
                 ]
                 for e in entries
             ],
@@ -349,7 +363,7 @@ def points_lost(request: HttpRequest) -> HttpResponse:
     """Who lost how many points on which items, by period; drill down to the problems."""
     form = PointsForm(request.GET or None)
     period = form.get_period()
-    level = form.cleaned_data.get("level", "street") if form.is_bound and form.is_valid() else "street"
+    level = (form.cleaned_data.get("level") if form.is_bound and form.is_valid() else "") or "street"
     lines = selectors.points_lost_lines(period.start_at, period.end_at)
     target = _attribution(level)
     merged: dict[tuple[int, int | None, int | None], list[Any]] = defaultdict(

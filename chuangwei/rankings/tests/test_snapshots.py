@@ -148,3 +148,13 @@ def test_week_and_quarter_periods_in_shanghai_dates():
 def test_custom_period_with_reversed_dates_is_refused():
     with pytest.raises(InvalidInput):
         period_containing("custom", date(2026, 3, 4), date(2026, 3, 1))
+
+
+def test_worker_command_is_idempotent_for_drafts(history):
+    from django.core.management import call_command
+
+    call_command("compute_rankings", "--period", "month", "--date", "2026-03-15", "--kind", "street")
+    call_command("compute_rankings", "--period", "month", "--date", "2026-03-15", "--kind", "street")
+    snap = RankingSnapshot.objects.get()
+    assert (snap.object_kind, snap.start, snap.status) == ("street", date(2026, 3, 1), "draft")
+    assert list(snap.entries.values_list("name", "rank")) == [("甲街道", 1), ("乙街道", None)]
