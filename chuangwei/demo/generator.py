@@ -569,6 +569,9 @@ def build_demo_city(
             size = ledger_size(sites, DEFAULT_SITES)
             builder.summary.problems = build_demo_problems(seed=seed, stdout=stdout, **size)
             builder.say(f"{builder.summary.problems} problems in the ledger")
+            from .rankings import build_demo_rankings
+
+            builder.say(f"{build_demo_rankings(seed=seed)} ranking snapshots")
     summary = builder.summary
     summary.people = builder.people.count
     summary.seconds = round(time.monotonic() - builder.started, 1)
