@@ -58,8 +58,10 @@ class PeriodForm(forms.Form):
         kind = self.cleaned_data.get("period") or PeriodKind.MONTH
         day: date | None = self.cleaned_data.get("day")
         if day is None:
-            return last_complete_period(kind) if kind != PeriodKind.CUSTOM else (
-                last_complete_period(PeriodKind.MONTH)
+            return (
+                last_complete_period(kind)
+                if kind != PeriodKind.CUSTOM
+                else (last_complete_period(PeriodKind.MONTH))
             )
         return period_containing(kind, day, self.cleaned_data.get("end"))
 

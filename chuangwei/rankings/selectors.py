@@ -428,7 +428,10 @@ def _overdue(key: str, end: datetime, rows: Groups) -> None:
         .filter(status_end=S.DISPATCHED)
     )
     for item in (
-        candidates.filter(moved=False, due_at__lt=end).order_by().values(key).annotate(n=Count("pk"))
+        candidates.filter(moved=False, due_at__lt=end)
+        .order_by()
+        .values(key)
+        .annotate(n=Count("pk"))
     ):
         rows[item[key]].overdue_open += item["n"]
     last_due = (
@@ -563,10 +566,7 @@ def points_lost_lines(
 def overdue_beyond(now: datetime, days: int) -> dict[int, int]:
     """Unit id → problems dispatched and overdue by more than ``days`` days at ``now``."""
     late = Problem.objects.filter(status=S.DISPATCHED, due_at__lt=now - timedelta(days=days))
-    return {
-        g["unit_id"]: g["n"]
-        for g in late.order_by().values("unit_id").annotate(n=Count("pk"))
-    }
+    return {g["unit_id"]: g["n"] for g in late.order_by().values("unit_id").annotate(n=Count("pk"))}
 
 
 # Ranked objects ------------------------------------------------------------------------
@@ -668,9 +668,7 @@ def bottom_twice_candidates(bottom: int = 3) -> list[Candidate]:
             ranked = RankingEntry.objects.filter(snapshot=snap, rank__isnull=False)
             last = ranked.order_by("-rank").values_list("rank", flat=True).first() or 0
             tails.append(
-                dict(
-                    ranked.filter(rank__gt=last - bottom).values_list("object_id", "name")
-                )
+                dict(ranked.filter(rank__gt=last - bottom).values_list("object_id", "name"))
             )
         for pk in tails[0].keys() & tails[1].keys():
             found.setdefault(

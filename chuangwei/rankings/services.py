@@ -40,7 +40,7 @@ def _check_bands(value: Any, name: str, label_ok: bool) -> list[list[Any]]:
     error = InvalidInput(
         _("Bands must be a list of [number, value] pairs."),
         code="bad_bands",
-        fields={name: [_("Enter pairs such as [[90, \"A\"], [75, \"B\"]].")]},
+        fields={name: [_('Enter pairs such as [[90, "A"], [75, "B"]].')]},
     )
     if not isinstance(value, list):
         raise error
@@ -151,7 +151,9 @@ def rank_entries(
     scored: list[tuple[float | None, selectors.RankedObject, dict[str, Any], dict[str, float]]] = []
     for obj in objects:
         vals = values.get(obj.pk)
-        if vals is None or not (vals.get("registered") or vals.get("valid_report_rate") is not None):
+        if vals is None or not (
+            vals.get("registered") or vals.get("valid_report_rate") is not None
+        ):
             scored.append((None, obj, vals or {}, {}))
             continue
         score, parts = scoring.composite(vals, scheme.weights, kinds, scheme.count_bands)
@@ -245,9 +247,7 @@ def delete_snapshot(snapshot: RankingSnapshot, *, by: Any) -> None:
     """Drafts may be deleted; published snapshots are a record and stay."""
     _require_office(by)
     if snapshot.is_published:
-        raise Conflict(
-            _("A published snapshot cannot be deleted."), code="published_snapshot"
-        )
+        raise Conflict(_("A published snapshot cannot be deleted."), code="published_snapshot")
     snapshot.delete()
 
 
@@ -265,9 +265,9 @@ def save_accountability_record(
         errors["reason"] = [_("Give the reason.")]
     if record.deadline and record.issued_on and record.deadline < record.issued_on:
         errors["deadline"] = [_("The deadline cannot be before the issue date.")]
-    if record.person_id and record.unit_id:
-        person_path = record.person.unit.path
-        if not person_path.startswith(record.unit.path):
+    person = record.person if record.person_id else None
+    if person is not None and record.unit_id:
+        if not person.unit.path.startswith(record.unit.path):
             errors["person"] = [_("The person does not belong to the target unit.")]
     refs = record.inspection_refs
     if refs in (None, ""):

@@ -12,9 +12,7 @@ urlpatterns = [
     path("red-black/", views.redblack, name="redblack"),
     path("points-lost/", views.points_lost, name="points_lost"),
     path("points-lost/problems/", views.points_lost_problems, name="points_lost_problems"),
-    path(
-        "accountability/", views.AccountabilityListView.as_view(), name="accountability_list"
-    ),
+    path("accountability/", views.AccountabilityListView.as_view(), name="accountability_list"),
     path(
         "accountability/new/",
         views.AccountabilityFormView.as_view(),

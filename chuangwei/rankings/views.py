@@ -10,9 +10,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import F
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -114,7 +114,11 @@ def _export_requested(request: HttpRequest) -> bool:
 
 def _metric_heads(keys: list[str]) -> list[dict[str, Any]]:
     return [
-        {"key": k, "label": selectors.METRICS[k].label, "definition": selectors.METRICS[k].definition}
+        {
+            "key": k,
+            "label": selectors.METRICS[k].label,
+            "definition": selectors.METRICS[k].definition,
+        }
         for k in keys
     ]
 
@@ -133,7 +137,9 @@ def metrics_page(request: HttpRequest) -> HttpResponse:
     """Every metric for every object of a kind for a period, definitions next to them."""
     form = MetricsForm(request.GET or None)
     period = form.get_period()
-    dimension = (form.cleaned_data.get("dimension") if form.is_bound and form.is_valid() else "") or "street"
+    dimension = (
+        form.cleaned_data.get("dimension") if form.is_bound and form.is_valid() else ""
+    ) or "street"
     engine_dim = "unit" if dimension in ("street", "community") else dimension
     values = selectors.compute_metrics(engine_dim, period.start_at, period.end_at)
     rows = []
@@ -229,9 +235,7 @@ def _entry_rows(snapshot: RankingSnapshot) -> list[Any]:
 def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
     snapshot = get_object_or_404(RankingSnapshot.objects.select_related("scheme"), pk=pk)
     entries = _entry_rows(snapshot)
-    keys = [k for k in TABLE_METRICS if any(k in e.metrics for e in entries[:1])] or [
-        "registered"
-    ]
+    keys = [k for k in TABLE_METRICS if any(k in e.metrics for e in entries[:1])] or ["registered"]
     weights = snapshot.settings_used.get("weights", {})
     if _export_requested(request):
         heads = [_("Rank"), _("Movement"), _("Name"), _("Belongs to"), _("Score"), _("Grade")]
@@ -262,7 +266,12 @@ def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "heads": _metric_heads(keys),
             "weights": [
-                (selectors.METRICS[k].label if k in selectors.METRICS else selectors.SCORE_ONLY[k], w)
+                (
+                    selectors.METRICS[k].label
+                    if k in selectors.METRICS
+                    else selectors.SCORE_ONLY[k],
+                    w,
+                )
                 for k, w in weights.items()
             ],
             "can_publish": services.is_office(request.user) and not snapshot.is_published,
@@ -309,17 +318,35 @@ def redblack(request: HttpRequest) -> HttpResponse:
         red = list(ranked.order_by("rank", "name")[:size])
         black = list(ranked.order_by("-rank", "-score", "name")[:size])
     if snapshot is not None and _export_requested(request):
-        heads = [_("List"), _("Rank"), _("Name"), _("Belongs to"), _("Score"), _("Grade"), _("Movement")]
+        heads = [
+            _("List"),
+            _("Rank"),
+            _("Name"),
+            _("Belongs to"),
+            _("Score"),
+            _("Grade"),
+            _("Movement"),
+        ]
         return _xlsx(
             f"{_('Red and black lists')}{snapshot.label}",
             [str(h) for h in heads],
             [
-                [str(label), e.rank, e.name, e.parent_name, float(e.score or 0), e.grade, e.movement]
+                [
+                    str(label),
+                    e.rank,
+                    e.name,
+                    e.parent_name,
+                    float(e.score or 0),
+                    e.grade,
+                    e.movement,
+                ]
                 for label, group in ((_("Red list"), red), (_("Black list"), black))
                 for e in group
             ],
         )
-    template = "rankings/redblack_present.html" if request.GET.get("present") else "rankings/redblack.html"
+    template = (
+        "rankings/redblack_present.html" if request.GET.get("present") else "rankings/redblack.html"
+    )
     return render(
         request,
         template,
@@ -330,8 +357,9 @@ def redblack(request: HttpRequest) -> HttpResponse:
             "red": red,
             "black": black,
             "kind": kind,
-            "published": RankingSnapshot.objects.filter(status=SnapshotStatus.PUBLISHED)
-            .order_by("-start", "object_kind")[:30],
+            "published": RankingSnapshot.objects.filter(status=SnapshotStatus.PUBLISHED).order_by(
+                "-start", "object_kind"
+            )[:30],
         },
     )
 
@@ -363,7 +391,9 @@ def points_lost(request: HttpRequest) -> HttpResponse:
     """Who lost how many points on which items, by period; drill down to the problems."""
     form = PointsForm(request.GET or None)
     period = form.get_period()
-    level = (form.cleaned_data.get("level") if form.is_bound and form.is_valid() else "") or "street"
+    level = (
+        form.cleaned_data.get("level") if form.is_bound and form.is_valid() else ""
+    ) or "street"
     lines = selectors.points_lost_lines(period.start_at, period.end_at)
     target = _attribution(level)
     merged: dict[tuple[int, int | None, int | None], list[Any]] = defaultdict(
@@ -390,7 +420,9 @@ def points_lost(request: HttpRequest) -> HttpResponse:
                 "unit_id": unit_id,
                 "unit": unit_names.get(unit_id, "?"),
                 "work_line": lines_names.get(line_id, NO_DATA) if line_id else NO_DATA,
-                "item": items.get(item_id, _("(no check item)")) if item_id else _("(no check item)"),
+                "item": items.get(item_id, _("(no check item)"))
+                if item_id
+                else _("(no check item)"),
                 "item_id": item_id or "",
                 "problems": n,
                 "points": points,
@@ -402,7 +434,10 @@ def points_lost(request: HttpRequest) -> HttpResponse:
         return _xlsx(
             f"{_('Points lost')}{period.label}",
             [str(h) for h in heads],
-            [[r["unit"], r["work_line"], str(r["item"]), r["problems"], float(r["points"])] for r in rows],
+            [
+                [r["unit"], r["work_line"], str(r["item"]), r["problems"], float(r["points"])]
+                for r in rows
+            ],
         )
     summary = sorted(
         ((unit_names.get(k, "?"), v) for k, v in totals.items()), key=lambda kv: -kv[1]
@@ -518,9 +553,7 @@ class AccountabilityDetailView(OfficeWrites, ObjectDetailView):
     )
 
     def extra_context_for(self, obj: Any) -> dict[str, Any]:
-        return {
-            "problems": obj.problems.visible_to(self.request.user).select_related("unit")[:200]
-        }
+        return {"problems": obj.problems.visible_to(self.request.user).select_related("unit")[:200]}
 
 
 class AccountabilityFormView(OfficeWrites, ObjectFormView):
@@ -564,7 +597,9 @@ def accountability_candidates(request: HttpRequest) -> HttpResponse:
         "rankings/candidates.html",
         {
             "title": _("Suggested accountability"),
-            "breadcrumbs": [(_("Accountability register"), reverse("rankings:accountability_list"))],
+            "breadcrumbs": [
+                (_("Accountability register"), reverse("rankings:accountability_list"))
+            ],
             "candidates": candidates,
             "bottom": bottom,
             "count": count,

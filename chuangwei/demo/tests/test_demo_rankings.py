@@ -26,7 +26,9 @@ def demo(db: Any, settings: Any, tmp_path: Any) -> int:
 
 def test_demo_has_snapshots_for_past_months_and_weeks(demo):
     assert demo == 2 * 4 + 4 * 2
-    months = set(RankingSnapshot.objects.filter(period_kind="month").values_list("label", flat=True))
+    months = set(
+        RankingSnapshot.objects.filter(period_kind="month").values_list("label", flat=True)
+    )
     assert months == {"2026年1月", "2026年2月"}
 
 
@@ -43,15 +45,17 @@ def test_demo_has_accountability_records(demo):
 
 def test_demo_rankings_are_deterministic(demo):
     first = list(
-        RankingSnapshot.objects.get(status="published", object_kind="community", label="2026年2月")
-        .entries.values_list("name", "rank", "score")
+        RankingSnapshot.objects.get(
+            status="published", object_kind="community", label="2026年2月"
+        ).entries.values_list("name", "rank", "score")
     )
     RankingSnapshot.objects.filter(status="draft").delete()
     AccountabilityRecord.objects.all().delete()
     RankingSnapshot.objects.all().delete()
     build_demo_rankings(seed=7, now=NOW, months=2)
     again = list(
-        RankingSnapshot.objects.get(status="published", object_kind="community", label="2026年2月")
-        .entries.values_list("name", "rank", "score")
+        RankingSnapshot.objects.get(
+            status="published", object_kind="community", label="2026年2月"
+        ).entries.values_list("name", "rank", "score")
     )
     assert first == again

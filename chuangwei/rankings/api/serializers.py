@@ -5,12 +5,27 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from chuangwei.problems.models import Problem
 
-from ..choices import PeriodKind
+from ..choices import PeriodKind, RecordStatus, SnapshotStatus
 from ..models import AccountabilityRecord, RankingEntry, RankingScheme, RankingSnapshot
+
+
+def inline_choice(choices: list[tuple[str, object]], **kwargs: Any) -> serializers.ChoiceField:
+    """A choice field written in the schema as a pattern, not an enum component (the
+    several ``status`` choice sets of the API would collide by name)."""
+
+    @extend_schema_field(
+        {"type": "string", "pattern": "^(" + "|".join(str(v) for v, _label in choices) + ")$"}
+    )
+    class InlineChoice(serializers.ChoiceField):
+        pass
+
+    return InlineChoice(choices=choices, **kwargs)
+
 
 
 class RankingSchemeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -49,6 +64,9 @@ class RankingEntrySerializer(serializers.ModelSerializer):  # type: ignore[type-
 
 
 class RankingSnapshotSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    status = inline_choice(SnapshotStatus.choices, read_only=True)
+    period_kind = inline_choice(PeriodKind.choices, read_only=True)
+
     class Meta:
         model = RankingSnapshot
         fields = [
@@ -76,7 +94,7 @@ class RankingSnapshotDetailSerializer(RankingSnapshotSerializer):
 
 
 class PeriodInput(serializers.Serializer):  # type: ignore[type-arg]
-    period = serializers.ChoiceField(choices=PeriodKind.choices, default=PeriodKind.MONTH)
+    period = inline_choice(PeriodKind.choices, default=PeriodKind.MONTH)
     day = serializers.DateField(required=False, help_text=_("A date in the period."))
     end = serializers.DateField(required=False, help_text=_("Last day of a custom period."))
 
@@ -114,6 +132,7 @@ class AccountabilityRecordSerializer(serializers.ModelSerializer):  # type: igno
     inspection_refs = serializers.ListField(
         child=serializers.CharField(max_length=64), required=False
     )
+    status = inline_choice(RecordStatus.choices, required=False)
 
     class Meta:
         model = AccountabilityRecord
@@ -145,4 +164,3 @@ class AccountabilityRecordSerializer(serializers.ModelSerializer):  # type: igno
         if any(p.pk not in visible for p in value):
             raise serializers.ValidationError(_("Unknown problem."))
         return value
-

@@ -62,7 +62,12 @@ class MetricsViewSet(viewsets.ViewSet):
         else:
             objects = selectors.ranked_objects(dimension)
         results = [
-            {"id": o.pk, "name": o.name, "parent_name": o.parent_name, "metrics": values.get(o.pk, {})}
+            {
+                "id": o.pk,
+                "name": o.name,
+                "parent_name": o.parent_name,
+                "metrics": values.get(o.pk, {}),
+            }
             for o in objects
         ]
         return Response(
@@ -156,4 +161,3 @@ class AccountabilityRecordViewSet(ScopedModelViewSet):
         serializer.instance = services.save_accountability_record(instance, by=self.request.user)
         if problems is not None:
             serializer.instance.problems.set(problems)
-

@@ -81,7 +81,11 @@ def test_snapshot_list_query_budget(history, api_as, django_assert_max_num_queri
 def test_scheme_create_authorisation(history, api_as, name, status):
     response = api_as(name).post(
         "/api/v1/ranking-schemes/",
-        {"name": "街道", "object_kind": "street", "weights": {"closure_rate": 50, "on_time_rate": 50}},
+        {
+            "name": "街道",
+            "object_kind": "street",
+            "weights": {"closure_rate": 50, "on_time_rate": 50},
+        },
         format="json",
     )
     assert response.status_code == status
@@ -112,7 +116,9 @@ def _payload(history: dict[str, Any]) -> dict[str, Any]:
     ("name", "status"), [("office", 201), ("admin", 201), ("handler_a", 403), ("leader", 403)]
 )
 def test_accountability_create_authorisation(history, api_as, name, status):
-    response = api_as(name).post("/api/v1/accountability-records/", _payload(history), format="json")
+    response = api_as(name).post(
+        "/api/v1/accountability-records/", _payload(history), format="json"
+    )
     assert response.status_code == status
     if status == 201:
         record = AccountabilityRecord.objects.get()

@@ -11,7 +11,17 @@ KINDS = kinds_of_metric()
 
 def test_grid_count_bands_follow_the_reference():
     assert [scoring.band_score(n, GRID_BANDS) for n in (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 50)] == [
-        100, 90, 90, 75, 75, 60, 60, 40, 40, 0, 0
+        100,
+        90,
+        90,
+        75,
+        75,
+        60,
+        60,
+        40,
+        40,
+        0,
+        0,
     ]
 
 
@@ -23,7 +33,12 @@ def test_negative_rates_score_one_minus_rate():
 
 def test_region_composite_by_hand():
     # 4 cases → 75 × 20 %; public 1/4 → 75 × 10 %; closure 0.5 → 50 × 30 %; on time 0.25 → 25 × 40 %
-    values = {"registered": 4, "public_report_rate": 0.25, "closure_rate": 0.5, "on_time_rate": 0.25}
+    values = {
+        "registered": 4,
+        "public_report_rate": 0.25,
+        "closure_rate": 0.5,
+        "on_time_rate": 0.25,
+    }
     score, parts = scoring.composite(values, REGION_WEIGHTS, KINDS, GRID_BANDS)
     assert score == round(75 * 0.2 + 75 * 0.1 + 50 * 0.3 + 25 * 0.4, 2) == 47.5
     assert parts == {
@@ -46,5 +61,12 @@ def test_undefined_parts_leave_their_weight_to_the_others():
 def test_grades():
     grades = scoring.DEFAULT_GRADES
     assert [scoring.grade_for(s, grades) for s in (100, 90, 89.99, 75, 60, 40, 39.9, 0)] == [
-        "A", "A", "B", "B", "C", "D", "E", "E"
+        "A",
+        "A",
+        "B",
+        "B",
+        "C",
+        "D",
+        "E",
+        "E",
     ]

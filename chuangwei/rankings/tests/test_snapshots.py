@@ -28,7 +28,9 @@ def community_scheme(history: dict[str, Any]) -> RankingScheme:
 
 def entries(snapshot: RankingSnapshot) -> list[tuple[Any, ...]]:
     return list(
-        snapshot.entries.order_by(F("rank").asc(nulls_last=True), "name").values_list("name", "rank", "score", "grade")
+        snapshot.entries.order_by(F("rank").asc(nulls_last=True), "name").values_list(
+            "name", "rank", "score", "grade"
+        )
     )
 
 
@@ -153,8 +155,12 @@ def test_custom_period_with_reversed_dates_is_refused():
 def test_worker_command_is_idempotent_for_drafts(history):
     from django.core.management import call_command
 
-    call_command("compute_rankings", "--period", "month", "--date", "2026-03-15", "--kind", "street")
-    call_command("compute_rankings", "--period", "month", "--date", "2026-03-15", "--kind", "street")
+    call_command(
+        "compute_rankings", "--period", "month", "--date", "2026-03-15", "--kind", "street"
+    )
+    call_command(
+        "compute_rankings", "--period", "month", "--date", "2026-03-15", "--kind", "street"
+    )
     snap = RankingSnapshot.objects.get()
     assert (snap.object_kind, snap.start, snap.status) == ("street", date(2026, 3, 1), "draft")
     assert list(snap.entries.values_list("name", "rank")) == [("甲街道", 1), ("乙街道", None)]

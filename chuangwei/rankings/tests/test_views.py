@@ -22,9 +22,7 @@ EVERYONE = ["admin", "office", "handler_a", "grid_worker", "inspector", "leader"
 @pytest.fixture
 def published(history: dict[str, Any]) -> RankingSnapshot:
     scheme = services.default_scheme("community")
-    snap = services.compute_snapshot(
-        scheme, period_containing("month", date(2026, 3, 15)), by=None
-    )
+    snap = services.compute_snapshot(scheme, period_containing("month", date(2026, 3, 15)), by=None)
     return services.publish_snapshot(snap, by=history["office"])
 
 
@@ -33,7 +31,12 @@ def sheet(response: Any) -> list[tuple[Any, ...]]:
     return list(load_workbook(BytesIO(content)).active.iter_rows(values_only=True))
 
 
-READ_PAGES = ["rankings:metrics", "rankings:snapshot_list", "rankings:redblack", "rankings:points_lost"]
+READ_PAGES = [
+    "rankings:metrics",
+    "rankings:snapshot_list",
+    "rankings:redblack",
+    "rankings:points_lost",
+]
 
 
 @pytest.mark.parametrize("url_name", READ_PAGES)
@@ -50,7 +53,9 @@ def test_signed_in_users_read_the_ranking_pages(history, client_as, name, url_na
 
 
 def test_metrics_page_shows_hand_computed_values_and_definitions(history, client_as):
-    response = client_as("office").get(reverse("rankings:metrics"), {**MARCH_Q, "dimension": "community"})
+    response = client_as("office").get(
+        reverse("rankings:metrics"), {**MARCH_Q, "dimension": "community"}
+    )
     html = response.content.decode()
     assert "2026年3月" in html
     assert "44.4%" in html  # 结案率 4/9 of 甲一社区
@@ -74,7 +79,13 @@ def test_metrics_page_query_budget(history, client_as, django_assert_max_num_que
 
 @pytest.mark.parametrize(
     ("name", "allowed"),
-    [("office", True), ("admin", True), ("handler_a", False), ("leader", False), ("inspector", False)],
+    [
+        ("office", True),
+        ("admin", True),
+        ("handler_a", False),
+        ("leader", False),
+        ("inspector", False),
+    ],
 )
 def test_compute_from_the_page_is_for_the_office(history, client_as, name, allowed):
     scheme = services.default_scheme("street")
@@ -100,12 +111,18 @@ def test_snapshot_detail_and_export(history, client_as, published):
     client = client_as("leader")
     html = client.get(reverse("rankings:snapshot_detail", args=[published.pk])).content.decode()
     assert "甲一社区" in html and "55.55" in html
-    rows = sheet(client.get(reverse("rankings:snapshot_detail", args=[published.pk]), {"export": "xlsx"}))
+    rows = sheet(
+        client.get(reverse("rankings:snapshot_detail", args=[published.pk]), {"export": "xlsx"})
+    )
     assert rows[1][:6] == (1, None, "甲一社区", "甲街道", 55.55, "D")
 
 
 def test_red_black_page_shows_the_published_lists(history, client_as, published):
-    html = client_as("leader").get(reverse("rankings:redblack"), {"kind": "community"}).content.decode()
+    html = (
+        client_as("leader")
+        .get(reverse("rankings:redblack"), {"kind": "community"})
+        .content.decode()
+    )
     assert 'id="red-list"' in html and "甲一社区" in html
     present = client_as("leader").get(
         reverse("rankings:redblack"), {"snapshot": published.pk, "present": 1}
@@ -115,14 +132,18 @@ def test_red_black_page_shows_the_published_lists(history, client_as, published)
 
 def test_red_black_export(history, client_as, published):
     rows = sheet(
-        client_as("office").get(reverse("rankings:redblack"), {"snapshot": published.pk, "export": "xlsx"})
+        client_as("office").get(
+            reverse("rankings:redblack"), {"snapshot": published.pk, "export": "xlsx"}
+        )
     )
     assert [r[:3] for r in rows[1:]] == [("红榜", 1, "甲一社区"), ("黑榜", 1, "甲一社区")]
 
 
 def test_points_lost_table_and_drill_down(history, client_as):
     client = client_as("office")
-    html = client.get(reverse("rankings:points_lost"), {**MARCH_Q, "level": "street"}).content.decode()
+    html = client.get(
+        reverse("rankings:points_lost"), {**MARCH_Q, "level": "street"}
+    ).content.decode()
     assert "甲街道" in html and 'id="points-total">3.5<' in html
     drill = client.get(
         reverse("rankings:points_lost_problems"),
@@ -132,9 +153,11 @@ def test_points_lost_table_and_drill_down(history, client_as):
 
 
 def test_points_lost_drill_down_is_scoped(history, client_as):
-    drill = client_as("handler_b").get(
-        reverse("rankings:points_lost_problems"), {"unit": history["street_a"].pk, **MARCH_Q}
-    ).content.decode()
+    drill = (
+        client_as("handler_b")
+        .get(reverse("rankings:points_lost_problems"), {"unit": history["street_a"].pk, **MARCH_Q})
+        .content.decode()
+    )
     assert history["p"][1].code not in drill
 
 
@@ -201,7 +224,9 @@ def test_accountability_deadline_before_issue_is_refused(history, client_as):
     assert not AccountabilityRecord.objects.exists()
 
 
-def test_accountability_list_export_and_query_budget(history, client_as, django_assert_max_num_queries):
+def test_accountability_list_export_and_query_budget(
+    history, client_as, django_assert_max_num_queries
+):
     _record(history)
     client = client_as("office")
     with django_assert_max_num_queries(15):
@@ -211,9 +236,11 @@ def test_accountability_list_export_and_query_budget(history, client_as, django_
 
 
 def test_candidates_suggest_units_with_long_overdue_problems(history, client_as):
-    html = client_as("office").get(
-        reverse("rankings:accountability_candidates"), {"count": 2, "days": 3}
-    ).content.decode()
+    html = (
+        client_as("office")
+        .get(reverse("rankings:accountability_candidates"), {"count": 2, "days": 3})
+        .content.decode()
+    )
     assert "甲一社区" in html  # P4 and P6 dispatched and long overdue
 
 
@@ -230,10 +257,14 @@ def test_bottom_twice_rule(history):
 
 
 def test_candidates_page_is_for_the_office(history, client_as):
-    assert client_as("handler_a").get(reverse("rankings:accountability_candidates")).status_code == 403
+    assert (
+        client_as("handler_a").get(reverse("rankings:accountability_candidates")).status_code == 403
+    )
 
 
-@pytest.mark.parametrize(("name", "status"), [("admin", 200), ("office", 200), ("handler_a", 403), ("leader", 403)])
+@pytest.mark.parametrize(
+    ("name", "status"), [("admin", 200), ("office", 200), ("handler_a", 403), ("leader", 403)]
+)
 def test_scheme_pages_are_for_configuration_managers(history, client_as, name, status):
     assert client_as(name).get(reverse("rankings:scheme_list")).status_code == status
 
