@@ -27,7 +27,6 @@ def inline_choice(choices: list[tuple[str, object]], **kwargs: Any) -> serialize
     return InlineChoice(choices=choices, **kwargs)
 
 
-
 class RankingSchemeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     class Meta:
         model = RankingScheme
