@@ -193,8 +193,11 @@ def compute_snapshot(
     metrics = set(scheme.weights) | {"registered", "closure_rate", "on_time_rate"}
     if kind == ObjectKind.REPORTER:
         metrics = set(scheme.weights) | {"valid_report_rate"}
+    metrics &= set(selectors.METRICS)
     dimension = selectors.KIND_DIMENSION[kind]
-    values = selectors.compute_metrics(dimension, period.start_at, period.end_at, metrics)
+    computed = selectors.compute_metrics(dimension, period.start_at, period.end_at, metrics)
+    # Keep only the metrics asked for: the others were not computed (their counters are 0).
+    values = {pk: {k: v for k, v in vals.items() if k in metrics} for pk, vals in computed.items()}
     objects = selectors.ranked_objects(kind)
     entries = rank_entries(scheme, objects, values, _previous_ranks(scheme, period))
     used = {
@@ -202,6 +205,7 @@ def compute_snapshot(
         "count_bands": scheme.count_bands,
         "grade_bands": scheme.grade_bands,
         "list_size": scheme.list_size,
+        "metrics": sorted(metrics),
     }
     with transaction.atomic():
         snapshot, _created = RankingSnapshot.objects.select_for_update().get_or_create(

@@ -235,7 +235,8 @@ def _entry_rows(snapshot: RankingSnapshot) -> list[Any]:
 def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
     snapshot = get_object_or_404(RankingSnapshot.objects.select_related("scheme"), pk=pk)
     entries = _entry_rows(snapshot)
-    keys = [k for k in TABLE_METRICS if any(k in e.metrics for e in entries[:1])] or ["registered"]
+    computed = set(snapshot.settings_used.get("metrics") or ["registered"])
+    keys = [k for k in TABLE_METRICS if k in computed]
     weights = snapshot.settings_used.get("weights", {})
     if _export_requested(request):
         heads = [_("Rank"), _("Movement"), _("Name"), _("Belongs to"), _("Score"), _("Grade")]
