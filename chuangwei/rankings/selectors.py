@@ -314,10 +314,17 @@ def _dropped_by(end: datetime) -> Q:
 
 
 def registered_in(start: datetime, end: datetime) -> QuerySet[Problem]:
-    """The cohort: problems registered (立案) in ``[start, end)`` still valid at ``end``."""
-    return Problem.objects.filter(accepted_at__gte=start, accepted_at__lt=end).exclude(
-        _dropped_by(end)
-    )
+    """The cohort: problems registered (立案) in ``[start, end)`` still valid at ``end``.
+
+    ``accepted_at`` is set once, by the first accept, dispatch or on-the-spot fix event, so
+    the candidates are found through the event index (action, time) instead of scanning
+    every problem, then checked against ``accepted_at``."""
+    registering = ProblemEvent.objects.filter(
+        action__in=(A.ACCEPT, A.DISPATCH, A.SELF_FIX), created_at__gte=start, created_at__lt=end
+    ).values("problem_id")
+    return Problem.objects.filter(
+        pk__in=registering, accepted_at__gte=start, accepted_at__lt=end
+    ).exclude(_dropped_by(end))
 
 
 def _last_pass_before(end: datetime) -> Subquery:
