@@ -50,18 +50,15 @@ def build_demo_rankings(*, seed: int, now: datetime | None = None, months: int =
         return 0
     made = 0
     month_periods = _months_back(now, months)
-    for kind in MONTHLY:
-        scheme = services.default_scheme(kind)
-        for period in month_periods:  # oldest first, so movement is against the previous
-            snap = services.compute_snapshot(scheme, period, by=office, now=now)
+    monthly = [services.default_scheme(kind) for kind in MONTHLY]
+    for period in month_periods:  # oldest first, so movement is against the previous
+        for snap in services.compute_snapshots(monthly, period, by=office, now=now):
             made += 1
-            if kind in PUBLISHED:
+            if snap.object_kind in PUBLISHED:
                 services.publish_snapshot(snap, by=office, now=now)
-    for kind in WEEKLY:
-        scheme = services.default_scheme(kind)
-        for period in _weeks_back(now, 4):
-            services.compute_snapshot(scheme, period, by=office, now=now)
-            made += 1
+    weekly = [services.default_scheme(kind) for kind in WEEKLY]
+    for period in _weeks_back(now, 4):
+        made += len(services.compute_snapshots(weekly, period, by=office, now=now))
     services.default_scheme("road")
     services.default_scheme("site")
     services.default_scheme("reporter")

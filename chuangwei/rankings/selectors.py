@@ -327,21 +327,18 @@ def registered_in(start: datetime, end: datetime) -> QuerySet[Problem]:
     ).exclude(_dropped_by(end))
 
 
-def _last_pass_before(end: datetime) -> Subquery:
-    return Subquery(
-        ProblemEvent.objects.filter(
-            problem=OuterRef("pk"), action=A.VERIFY_PASS, created_at__lt=end
-        )
-        .order_by("-created_at", "-id")
-        .values("pk")[:1]
-    )
-
-
 def _on_time_at(end: datetime) -> Case:
     """Closed on time at ``end``: the current closing's flag when it is before ``end``,
-    else the ``on_time`` recorded by the last closing before ``end`` (needs the
-    ``last_pass`` annotation)."""
-    flagged = ProblemEvent.objects.filter(pk=OuterRef("last_pass"), payload__on_time=True)
+    else the ``on_time`` recorded by the last closing before ``end``."""
+    later_pass = ProblemEvent.objects.filter(
+        problem=OuterRef(OuterRef("pk")),
+        action=A.VERIFY_PASS,
+        created_at__lt=end,
+        created_at__gt=OuterRef("created_at"),
+    )
+    flagged = ProblemEvent.objects.filter(
+        problem=OuterRef("pk"), action=A.VERIFY_PASS, created_at__lt=end, payload__on_time=True
+    ).exclude(Exists(later_pass))
     return Case(
         When(closed_at__lt=end, then=F("closed_on_time")),
         default=Exists(flagged),
@@ -349,44 +346,33 @@ def _on_time_at(end: datetime) -> Case:
     )
 
 
-Groups = dict[Any, Row]
+# Group rows are keyed by a tuple of the problem fields asked for (one value per dimension),
+# so one query serves every dimension; ``_fold`` then splits them per dimension.
+Groups = dict[tuple[Any, ...], Row]
 
 
-def _cohort(key: str, start: datetime, end: datetime, rows: Groups) -> None:
-    public = Count("pk", filter=Q(source__in=PUBLIC_SOURCES))
-    recurring = Count("pk", filter=Q(recurrence_of__isnull=False))
-    for item in (
-        registered_in(start, end)
-        .order_by()
-        .values(key)
-        .annotate(n=Count("pk"), public=public, recurring=recurring)
-    ):
-        row = rows[item[key]]
+def _cohort(keys: list[str], start: datetime, end: datetime, rows: Groups, closure: bool) -> None:
+    aggregates: dict[str, Any] = {
+        "n": Count("pk"),
+        "public": Count("pk", filter=Q(source__in=PUBLIC_SOURCES)),
+        "recurring": Count("pk", filter=Q(recurrence_of__isnull=False)),
+    }
+    cohort = registered_in(start, end)
+    if closure:
+        cohort = cohort.annotate(status_end=status_at(end), on_time_end=_on_time_at(end))
+        aggregates["closed"] = Count("pk", filter=Q(status_end=S.CLOSED))
+        aggregates["on_time"] = Count("pk", filter=Q(status_end=S.CLOSED, on_time_end=True))
+    for item in cohort.order_by().values(*keys).annotate(**aggregates):
+        row = rows[tuple(item[k] for k in keys)]
         row.registered += item["n"]
         row.public += item["public"]
         row.recurrences += item["recurring"]
+        row.closed += item.get("closed", 0)
+        row.on_time += item.get("on_time", 0)
 
 
-def _closure(key: str, start: datetime, end: datetime, rows: Groups) -> None:
-    closed = (
-        registered_in(start, end)
-        .annotate(status_end=status_at(end))
-        .filter(status_end=S.CLOSED)
-        .annotate(last_pass=_last_pass_before(end))
-        .annotate(on_time_end=_on_time_at(end))
-    )
-    for item in (
-        closed.order_by()
-        .values(key)
-        .annotate(n=Count("pk"), on_time=Count("pk", filter=Q(on_time_end=True)))
-    ):
-        row = rows[item[key]]
-        row.closed += item["n"]
-        row.on_time += item["on_time"]
-
-
-def _events(key: str, start: datetime, end: datetime, rows: Groups) -> None:
-    pkey = f"problem__{key}"
+def _events(keys: list[str], start: datetime, end: datetime, rows: Groups) -> None:
+    pkeys = [f"problem__{k}" for k in keys]
     events = ProblemEvent.objects.filter(
         created_at__gte=start,
         created_at__lt=end,
@@ -397,7 +383,7 @@ def _events(key: str, start: datetime, end: datetime, rows: Groups) -> None:
     )
     for item in (
         events.order_by()
-        .values(pkey)
+        .values(*pkeys)
         .annotate(
             handled=Count("pk", filter=Q(action__in=(A.SUBMIT, A.SELF_FIX))),
             reworked=Count("pk", filter=Q(action=A.VERIFY_FAIL)),
@@ -406,7 +392,7 @@ def _events(key: str, start: datetime, end: datetime, rows: Groups) -> None:
             avg=Avg(duration, filter=Q(action=A.VERIFY_PASS)),
         )
     ):
-        row = rows[item[pkey]]
+        row = rows[tuple(item[k] for k in pkeys)]
         row.handled += item["handled"]
         row.reworked += item["reworked"]
         row.reopened += item["reopened"]
@@ -417,7 +403,7 @@ def _events(key: str, start: datetime, end: datetime, rows: Groups) -> None:
             row.handling_seconds += seconds * item["closings"]
 
 
-def _overdue(key: str, end: datetime, rows: Groups) -> None:
+def _overdue(keys: list[str], end: datetime, rows: Groups) -> None:
     """Dispatched at ``end`` and past the deadline then.
 
     The row's ``due_at`` is that deadline unless a deadline-setting event (dispatch,
@@ -434,13 +420,9 @@ def _overdue(key: str, end: datetime, rows: Groups) -> None:
         .annotate(status_end=status_at(end), moved=Exists(later))
         .filter(status_end=S.DISPATCHED)
     )
-    for item in (
-        candidates.filter(moved=False, due_at__lt=end)
-        .order_by()
-        .values(key)
-        .annotate(n=Count("pk"))
-    ):
-        rows[item[key]].overdue_open += item["n"]
+    simple = candidates.filter(moved=False, due_at__lt=end).order_by().values(*keys)
+    for item in simple.annotate(n=Count("pk")):
+        rows[tuple(item[k] for k in keys)].overdue_open += item["n"]
     last_due = (
         ProblemEvent.objects.filter(
             problem=OuterRef("pk"), action__in=DEADLINE_ACTIONS, created_at__lt=end
@@ -448,37 +430,36 @@ def _overdue(key: str, end: datetime, rows: Groups) -> None:
         .order_by("-created_at", "-id")
         .values("payload")[:1]
     )
-    for group, payload in (
-        candidates.filter(moved=True).annotate(due=Subquery(last_due)).values_list(key, "due")
-    ):
+    moved = candidates.filter(moved=True).annotate(due=Subquery(last_due))
+    for *group, payload in moved.values_list(*keys, "due"):
         if isinstance(payload, str):
             payload = json.loads(payload)
         due = parse_datetime(str((payload or {}).get("due_at") or ""))
         if due is not None and due < end:
-            rows[group].overdue_open += 1
+            rows[tuple(group)].overdue_open += 1
 
 
-def _reports(key: str, start: datetime, end: datetime, rows: Groups) -> None:
+def _reports(keys: list[str], start: datetime, end: datetime, rows: Groups) -> None:
     made = Problem.objects.filter(reported_at__gte=start, reported_at__lt=end)
     for item in (
         made.order_by()
-        .values(key)
+        .values(*keys)
         .annotate(n=Count("pk"), invalid=Count("pk", filter=_dropped_by(end)))
     ):
-        row = rows[item[key]]
+        row = rows[tuple(item[k] for k in keys)]
         row.reports += item["n"]
         row.valid_reports += item["n"] - item["invalid"]
 
 
-def _points(key: str, start: datetime, end: datetime, rows: Groups) -> None:
+def _points(keys: list[str], start: datetime, end: datetime, rows: Groups) -> None:
     lost = Problem.objects.filter(
         reported_at__gte=start, reported_at__lt=end, points_lost__gt=0
     ).exclude(status=S.VOIDED)
-    for item in lost.order_by().values(key).annotate(points=Sum("points_lost")):
-        rows[item[key]].points_lost += item["points"] or Decimal(0)
+    for item in lost.order_by().values(*keys).annotate(points=Sum("points_lost")):
+        rows[tuple(item[k] for k in keys)].points_lost += item["points"] or Decimal(0)
 
 
-def _inspections(start: datetime, end: datetime, rows: Groups) -> None:
+def _inspections(start: datetime, end: datetime, rows: dict[Any, Row]) -> None:
     for unit_id, (obtained, possible) in providers.inspection_scores(start, end).items():
         row = rows[unit_id]
         row.score_obtained = (row.score_obtained or Decimal(0)) + Decimal(obtained)
@@ -492,40 +473,55 @@ def groups_needed(metrics: Iterable[str]) -> set[str]:
     return {METRICS[m].group for m in wanted if m in METRICS}
 
 
-def compute_rows(
-    dimension: str, start: datetime, end: datetime, metrics: Iterable[str] | None = None
-) -> dict[int, Row]:
-    """Raw counts per object of ``dimension`` for ``[start, end)``, rolled up to ancestors
-    for units and grids. ``metrics`` limits the work to the queries those metrics need."""
-    key, rollup = DIMENSIONS[dimension]
+def compute_rows_for(
+    dimensions: Iterable[str],
+    start: datetime,
+    end: datetime,
+    metrics: Iterable[str] | None = None,
+) -> dict[str, dict[int, Row]]:
+    """Raw counts per object of each dimension for ``[start, end)``, with one query per
+    metric group for all dimensions together (grouped by the tuple of their fields), rolled
+    up to ancestors for units and grids. ``metrics`` limits the work to what they need."""
+    dims = list(dict.fromkeys(dimensions))
+    keys = list(dict.fromkeys(DIMENSIONS[d][0] for d in dims))
     groups = groups_needed(metrics if metrics is not None else METRICS)
     if groups & {"closure", "events"}:
         groups.add("cohort")
     rows: Groups = defaultdict(Row)
     if "cohort" in groups:
-        _cohort(key, start, end, rows)
-    if "closure" in groups:
-        _closure(key, start, end, rows)
+        _cohort(keys, start, end, rows, closure="closure" in groups)
     if "events" in groups:
-        _events(key, start, end, rows)
+        _events(keys, start, end, rows)
     if "overdue" in groups:
-        _overdue(key, end, rows)
+        _overdue(keys, end, rows)
     if "reports" in groups:
-        _reports(key, start, end, rows)
+        _reports(keys, start, end, rows)
     if "points" in groups:
-        _points(key, start, end, rows)
-    if "inspections" in groups and dimension == "unit":
-        _inspections(start, end, rows)
-    rows.pop(None, None)
-    if rollup:
-        rows = _roll_up(dimension, rows)
-    return dict(rows)
+        _points(keys, start, end, rows)
+    result: dict[str, dict[int, Row]] = {}
+    for dim in dims:
+        field, rollup = DIMENSIONS[dim]
+        index = keys.index(field)
+        own: dict[Any, Row] = defaultdict(Row)
+        for combo, row in rows.items():
+            own[combo[index]].add(row)
+        if "inspections" in groups and dim == "unit":
+            _inspections(start, end, own)
+        own.pop(None, None)
+        result[dim] = dict(_roll_up(dim, own) if rollup else own)
+    return result
 
 
-def _roll_up(dimension: str, rows: Groups) -> Groups:
+def compute_rows(
+    dimension: str, start: datetime, end: datetime, metrics: Iterable[str] | None = None
+) -> dict[int, Row]:
+    return compute_rows_for([dimension], start, end, metrics)[dimension]
+
+
+def _roll_up(dimension: str, rows: dict[Any, Row]) -> dict[Any, Row]:
     model: Any = OrgUnit if dimension == "unit" else Grid
     paths = dict(model.objects.values_list("pk", "path"))
-    total: Groups = defaultdict(Row)
+    total: dict[Any, Row] = defaultdict(Row)
     for pk, row in rows.items():
         for ancestor in (int(p) for p in paths.get(pk, "").strip("/").split("/") if p):
             total[ancestor].add(row)
@@ -537,6 +533,19 @@ def compute_metrics(
 ) -> dict[int, dict[str, float | int | None]]:
     """Metric values per object (see ``METRICS`` for the definitions)."""
     return {pk: row.values() for pk, row in compute_rows(dimension, start, end, metrics).items()}
+
+
+def compute_metrics_for(
+    dimensions: Iterable[str],
+    start: datetime,
+    end: datetime,
+    metrics: Iterable[str] | None = None,
+) -> dict[str, dict[int, dict[str, float | int | None]]]:
+    """``compute_metrics`` for several dimensions with shared queries."""
+    return {
+        dim: {pk: row.values() for pk, row in rows.items()}
+        for dim, rows in compute_rows_for(dimensions, start, end, metrics).items()
+    }
 
 
 @dataclass(frozen=True)

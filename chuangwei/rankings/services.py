@@ -181,23 +181,60 @@ def rank_entries(
     return entries
 
 
+def scheme_metrics(scheme: RankingScheme) -> set[str]:
+    """The metrics a snapshot of ``scheme`` computes and stores."""
+    if scheme.object_kind == ObjectKind.REPORTER:
+        metrics = set(scheme.weights) | {"valid_report_rate"}
+    else:
+        metrics = set(scheme.weights) | {"registered", "closure_rate", "on_time_rate"}
+    return metrics & set(selectors.METRICS)
+
+
+def compute_snapshots(
+    schemes: list[RankingScheme],
+    period: Period,
+    *,
+    by: Any = None,
+    now: datetime | None = None,
+) -> list[RankingSnapshot]:
+    """Compute the rankings of ``schemes`` for ``period`` into their draft snapshots
+    (created or recomputed in place: running it twice leaves one draft per scheme).
+    The metrics of all schemes are computed together, one query per metric group for all
+    kinds of objects. Published snapshots are never touched."""
+    _require_office(by)
+    now = _now(now)
+    wanted = {scheme.pk: scheme_metrics(scheme) for scheme in schemes}
+    dimensions = [selectors.KIND_DIMENSION[scheme.object_kind] for scheme in schemes]
+    union = set().union(*wanted.values()) if wanted else set()
+    computed = selectors.compute_metrics_for(dimensions, period.start_at, period.end_at, union)
+    snapshots = []
+    for scheme in schemes:
+        metrics = wanted[scheme.pk]
+        dimension = selectors.KIND_DIMENSION[scheme.object_kind]
+        # Keep only the scheme's metrics (others may be partial for this scheme's needs).
+        values = {
+            pk: {k: v for k, v in vals.items() if k in metrics}
+            for pk, vals in computed[dimension].items()
+        }
+        snapshots.append(_store(scheme, period, metrics, values, now))
+    return snapshots
+
+
 def compute_snapshot(
     scheme: RankingScheme, period: Period, *, by: Any = None, now: datetime | None = None
 ) -> RankingSnapshot:
-    """Compute the ranking of ``scheme`` for ``period`` into its draft snapshot (created or
-    recomputed in place: running it twice leaves one draft). Published snapshots are never
-    touched."""
-    _require_office(by)
-    now = _now(now)
+    """Compute the ranking of one scheme for ``period`` into its draft snapshot."""
+    return compute_snapshots([scheme], period, by=by, now=now)[0]
+
+
+def _store(
+    scheme: RankingScheme,
+    period: Period,
+    metrics: set[str],
+    values: dict[int, dict[str, Any]],
+    now: datetime,
+) -> RankingSnapshot:
     kind = scheme.object_kind
-    metrics = set(scheme.weights) | {"registered", "closure_rate", "on_time_rate"}
-    if kind == ObjectKind.REPORTER:
-        metrics = set(scheme.weights) | {"valid_report_rate"}
-    metrics &= set(selectors.METRICS)
-    dimension = selectors.KIND_DIMENSION[kind]
-    computed = selectors.compute_metrics(dimension, period.start_at, period.end_at, metrics)
-    # Keep only the metrics asked for: the others were not computed (their counters are 0).
-    values = {pk: {k: v for k, v in vals.items() if k in metrics} for pk, vals in computed.items()}
     objects = selectors.ranked_objects(kind)
     entries = rank_entries(scheme, objects, values, _previous_ranks(scheme, period))
     used = {

@@ -153,3 +153,11 @@ def test_points_lost_lines(history, march):
 def test_rates_are_undefined_without_cases(history, march):
     values = compute_metrics("unit", at(1, 1, 0), at(2, 1, 0))
     assert values == {}
+
+
+def test_shared_queries_give_the_same_values_as_one_dimension_at_a_time(history, march):
+    from chuangwei.rankings.selectors import compute_metrics_for
+
+    together = compute_metrics_for(["unit", "department", "grid", "reporter"], *march)
+    for dim in ("unit", "department", "grid", "reporter"):
+        assert together[dim] == compute_metrics(dim, *march)

@@ -49,13 +49,13 @@ class Command(BaseCommand):
         return [services.default_scheme(kind) for kind in wanted]
 
     def _run(self, periods: list[Period], kinds: list[str] | None) -> None:
-        for scheme in self._schemes(kinds):
-            for period in periods:
-                snap = services.compute_snapshot(scheme, period, by=None)
+        schemes = self._schemes(kinds)
+        for period in periods:
+            for snap in services.compute_snapshots(schemes, period, by=None):
                 self.stdout.write(
                     _("%(period)s %(kind)s: %(n)s entries (draft %(pk)s)")
                     % {
-                        "period": period.label,
+                        "period": snap.label,
                         "kind": snap.get_object_kind_display(),
                         "n": snap.entries.count(),
                         "pk": snap.pk,
