@@ -88,6 +88,12 @@ def fmt(key: str, value: Any) -> str:
     return str(value)
 
 
+def points_text(value: Decimal) -> str:
+    """Points without trailing zeros, the same on every database (3.50 → 3.5, 2.00 → 2)."""
+    text = format(Decimal(value).quantize(Decimal("0.01")), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def export_value(key: str, value: Any) -> Any:
     """A metric value for Excel: numbers stay numbers (rates in per cent), "—" if undefined."""
     if value is None:
@@ -427,6 +433,7 @@ def points_lost(request: HttpRequest) -> HttpResponse:
                 "item_id": item_id or "",
                 "problems": n,
                 "points": points,
+                "points_text": points_text(points),
             }
         )
     rows.sort(key=lambda r: (-totals[r["unit_id"]], r["unit"], -r["points"]))
@@ -440,9 +447,10 @@ def points_lost(request: HttpRequest) -> HttpResponse:
                 for r in rows
             ],
         )
-    summary = sorted(
-        ((unit_names.get(k, "?"), v) for k, v in totals.items()), key=lambda kv: -kv[1]
-    )
+    summary = [
+        (unit_names.get(k, "?"), points_text(v))
+        for k, v in sorted(totals.items(), key=lambda kv: -kv[1])
+    ]
     return render(
         request,
         "rankings/points_lost.html",
@@ -452,7 +460,7 @@ def points_lost(request: HttpRequest) -> HttpResponse:
             "period": period,
             "rows": rows,
             "summary": summary,
-            "total": sum(totals.values(), Decimal(0)),
+            "total": points_text(sum(totals.values(), Decimal(0))),
         },
     )
 
