@@ -638,7 +638,7 @@ def ranked_objects(kind: str) -> list[RankedObject]:
         users = User.objects.filter(reported_problems__isnull=False).distinct()
         rows = (
             (pk, name or username, "")
-            for pk, username, name in users.values_list("pk", "username", "first_name")
+            for pk, username, name in users.values_list("pk", "username", "display_name")
         )
     else:
         raise KeyError(kind)
