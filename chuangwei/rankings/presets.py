@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .choices import ObjectKind
@@ -90,10 +92,14 @@ PRESETS: list[dict[str, Any]] = [
 
 
 def preset_values(kind: str) -> dict[str, Any]:
+    """A preset as model field values; its name in the site language (the worker and the
+    demo run without a request, so English would be stored otherwise)."""
     for preset in PRESETS:
         if preset["object_kind"] == kind:
+            with translation.override(settings.LANGUAGE_CODE):
+                name = str(preset["name"])
             return {
-                "name": str(preset["name"]),
+                "name": name,
                 "object_kind": kind,
                 "weights": dict(preset["weights"]),
                 "count_bands": [list(b) for b in preset["count_bands"]],

@@ -164,3 +164,11 @@ def test_worker_command_is_idempotent_for_drafts(history):
     snap = RankingSnapshot.objects.get()
     assert (snap.object_kind, snap.start, snap.status) == ("street", date(2026, 3, 1), "draft")
     assert list(snap.entries.values_list("name", "rank")) == [("甲街道", 1), ("乙街道", None)]
+
+
+def test_preset_scheme_is_named_in_chinese_outside_a_request(history):
+    from django.utils import translation
+
+    with translation.override("en"):
+        scheme = services.default_scheme("street")
+    assert scheme.name == "街道（区域评价公式）"
