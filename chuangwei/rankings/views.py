@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -129,6 +130,31 @@ def _metric_heads(keys: list[str]) -> list[dict[str, Any]]:
     ]
 
 
+DRILL_PARAM = {
+    "street": "unit",
+    "community": "unit",
+    "unit": "unit",
+    "department": "department",
+    "grid": "grid",
+}
+
+
+def drill_url(kind: str, pk: int, period: Period) -> str:
+    """The ledger filtered to the object's problems reported in the period ("" when the
+    ledger has no filter for this kind of object)."""
+    param = DRILL_PARAM.get(kind)
+    if param is None:
+        return ""
+    query = urlencode(
+        {
+            param: pk,
+            "reported_after": period.start.isoformat(),
+            "reported_before": period.end.isoformat(),
+        }
+    )
+    return f"{reverse('problems:problem_list')}?{query}"
+
+
 def _objects_for(dimension: str) -> list[selectors.RankedObject]:
     if dimension == "work_line":
         return [
@@ -154,6 +180,7 @@ def metrics_page(request: HttpRequest) -> HttpResponse:
         rows.append(
             {
                 "obj": obj,
+                "url": drill_url(dimension, obj.pk, period),
                 "values": vals,
                 "cells": [fmt(k, vals.get(k)) for k in TABLE_METRICS],
             }
@@ -262,7 +289,15 @@ def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for e in entries
             ],
         )
-    rows = [{"entry": e, "cells": [fmt(k, e.metrics.get(k)) for k in keys]} for e in entries]
+    period = Period(snapshot.period_kind, snapshot.start, snapshot.end)
+    rows = [
+        {
+            "entry": e,
+            "url": drill_url(snapshot.object_kind, e.object_id, period),
+            "cells": [fmt(k, e.metrics.get(k)) for k in keys],
+        }
+        for e in entries
+    ]
     return render(
         request,
         "rankings/snapshot_detail.html",

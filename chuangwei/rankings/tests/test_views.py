@@ -283,3 +283,12 @@ def test_scheme_form_refuses_unknown_metric(history, client_as):
     )
     assert response.status_code == 200
     assert "nonsense" in response.content.decode()
+
+
+def test_snapshot_entries_drill_down_to_the_ledger(history, client_as, published):
+    html = client_as("office").get(reverse("rankings:snapshot_detail", args=[published.pk]))
+    unit = history["community_a"].pk
+    expected = (
+        f"/problems/?unit={unit}&amp;reported_after=2026-03-01&amp;reported_before=2026-03-31"
+    )
+    assert expected in html.content.decode()
