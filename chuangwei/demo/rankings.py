@@ -18,9 +18,9 @@ from chuangwei.rankings.choices import MeasureKind, PeriodKind, RecordStatus
 from chuangwei.rankings.models import AccountabilityRecord, RankingSnapshot
 from chuangwei.rankings.periods import Period, last_complete_period
 
-MONTHLY = ("street", "community", "department", "grid")
+MONTHLY = ("street", "community", "department", "grid", "road", "site")
 WEEKLY = ("street", "community")
-PUBLISHED = ("street", "community", "department")
+PUBLISHED = ("street", "community", "department", "road")
 
 
 def _months_back(now: datetime, count: int) -> list[Period]:
@@ -59,8 +59,6 @@ def build_demo_rankings(*, seed: int, now: datetime | None = None, months: int =
     weekly = [services.default_scheme(kind) for kind in WEEKLY]
     for period in _weeks_back(now, 4):
         made += len(services.compute_snapshots(weekly, period, by=office, now=now))
-    services.default_scheme("road")
-    services.default_scheme("site")
     services.default_scheme("reporter")
     _accountability(office, now, rng)
     return made

@@ -25,7 +25,7 @@ def demo(db: Any, settings: Any, tmp_path: Any) -> int:
 
 
 def test_demo_has_snapshots_for_past_months_and_weeks(demo):
-    assert demo == 2 * 4 + 4 * 2
+    assert demo == 2 * 6 + 4 * 2
     months = set(
         RankingSnapshot.objects.filter(period_kind="month").values_list("label", flat=True)
     )
@@ -59,3 +59,8 @@ def test_demo_rankings_are_deterministic(demo):
         ).entries.values_list("name", "rank", "score")
     )
     assert first == again
+
+
+def test_demo_ranks_road_sections_with_problems(demo):
+    snap = RankingSnapshot.objects.get(status="published", object_kind="road", label="2026年2月")
+    assert snap.entries.filter(rank__isnull=False).exists()
