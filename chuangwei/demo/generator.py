@@ -582,6 +582,9 @@ def build_demo_city(
             builder.say(f"{made} Open311 service requests; demo api_key {DEMO_KEY}")
             public = build_demo_public(seed=seed)
             builder.say(f"public side: {public}")
+            from .rankings import build_demo_rankings
+
+            builder.say(f"{build_demo_rankings(seed=seed)} ranking snapshots")
             builder.say(f"{build_demo_briefings()} briefings and the campaign milestones")
     summary = builder.summary
     summary.people = builder.people.count

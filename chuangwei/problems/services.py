@@ -861,6 +861,7 @@ def reopen_problem(
             "dispatched_at": now,
             **_clock_fields(deadline.due_at, deadline.warn_at, now),
         },
+        payload={"due_at": deadline.due_at.isoformat() if deadline.due_at else None},
     )
 
 

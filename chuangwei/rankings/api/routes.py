@@ -2,6 +2,19 @@
 
 from rest_framework.routers import DefaultRouter
 
+from .views import (
+    AccountabilityRecordViewSet,
+    MetricsViewSet,
+    RankingSchemeViewSet,
+    RankingSnapshotViewSet,
+)
+
 
 def register(router: DefaultRouter) -> None:
     """Register this app's viewsets, kebab-case plural names."""
+    router.register("metrics", MetricsViewSet, basename="metrics")
+    router.register("ranking-schemes", RankingSchemeViewSet, basename="ranking-scheme")
+    router.register("ranking-snapshots", RankingSnapshotViewSet, basename="ranking-snapshot")
+    router.register(
+        "accountability-records", AccountabilityRecordViewSet, basename="accountability-record"
+    )

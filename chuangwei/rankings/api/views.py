@@ -1,0 +1,163 @@
+"""The rankings API: metrics, schemes, snapshots (compute, publish) and accountability."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from chuangwei.core.api import ScopedModelViewSet
+from chuangwei.core.errors import InvalidInput
+
+from .. import selectors, services
+from ..filters import AccountabilityFilter, SchemeFilter, SnapshotFilter
+from ..models import AccountabilityRecord, RankingScheme, RankingSnapshot
+from ..periods import Period, last_complete_period, period_containing
+from . import serializers as s
+
+
+def _period(data: dict[str, Any]) -> Period:
+    kind = data.get("period") or "month"
+    day = data.get("day")
+    if day is None:
+        if kind == "custom":
+            raise InvalidInput(
+                _("A custom period needs a start and an end date."),
+                code="bad_period",
+                fields={"day": [_("This field is required.")]},
+            )
+        return last_complete_period(kind)
+    return period_containing(kind, day, data.get("end"))
+
+
+class MetricsViewSet(viewsets.ViewSet):
+    """Every metric per object for a period (definitions included)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        parameters=[s.MetricsInput],
+        responses={200: s.MetricsOutput},
+    )
+    def list(self, request: Request) -> Response:
+        form = s.MetricsInput(data=request.query_params)
+        form.is_valid(raise_exception=True)
+        period = _period(form.validated_data)
+        dimension = form.validated_data["dimension"]
+        engine = "unit" if dimension in ("street", "community") else dimension
+        values = selectors.compute_metrics(engine, period.start_at, period.end_at)
+        if dimension == "work_line":
+            from chuangwei.org.models import WorkLine
+
+            objects = [
+                selectors.RankedObject(pk, name, "")
+                for pk, name in WorkLine.objects.values_list("pk", "name")
+            ]
+        else:
+            objects = selectors.ranked_objects(dimension)
+        results = [
+            {
+                "id": o.pk,
+                "name": o.name,
+                "parent_name": o.parent_name,
+                "metrics": values.get(o.pk, {}),
+            }
+            for o in objects
+        ]
+        return Response(
+            {
+                "period": period.label,
+                "start": period.start,
+                "end": period.end,
+                "definitions": {k: str(m.definition) for k, m in selectors.METRICS.items()},
+                "results": results,
+            }
+        )
+
+
+class RankingSchemeViewSet(ScopedModelViewSet):
+    """Ranking schemes (weights, bands, grades); written by configuration managers."""
+
+    queryset = RankingScheme.objects.all()
+    serializer_class = s.RankingSchemeSerializer
+    filterset_class = SchemeFilter
+    save_service = staticmethod(services.save_scheme)
+
+
+class SnapshotWritePermission(permissions.BasePermission):
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if not request.user or not request.user.is_authenticated:
+            return False
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return services.is_office(request.user)
+
+
+class RankingSnapshotViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+    """Stored rankings; ``compute`` makes or refreshes a draft, ``publish`` freezes it."""
+
+    queryset = RankingSnapshot.objects.all()
+    serializer_class = s.RankingSnapshotSerializer
+    filterset_class = SnapshotFilter
+    permission_classes = [SnapshotWritePermission]
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self) -> QuerySet[RankingSnapshot]:
+        qs = RankingSnapshot.objects.visible_to(self.request.user)
+        if self.action == "retrieve":
+            return qs.prefetch_related("entries")
+        return qs
+
+    def get_serializer_class(self) -> Any:
+        if self.action == "retrieve":
+            return s.RankingSnapshotDetailSerializer
+        return s.RankingSnapshotSerializer
+
+    @extend_schema(request=s.ComputeInput, responses={201: s.RankingSnapshotDetailSerializer})
+    @action(detail=False, methods=["post"])
+    def compute(self, request: Request) -> Response:
+        form = s.ComputeInput(data=request.data)
+        form.is_valid(raise_exception=True)
+        snapshot = services.compute_snapshot(
+            form.validated_data["scheme"], _period(form.validated_data), by=request.user
+        )
+        body = s.RankingSnapshotDetailSerializer(snapshot).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: s.RankingSnapshotSerializer})
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, pk: str | None = None) -> Response:
+        snapshot = self.get_object()
+        services.publish_snapshot(snapshot, by=request.user)
+        return Response(s.RankingSnapshotSerializer(snapshot).data)
+
+
+class AccountabilityRecordViewSet(ScopedModelViewSet):
+    """通报批评, 约谈, 限期整改 and 问责 records; visible by the target unit's subtree."""
+
+    queryset = AccountabilityRecord.objects.all()
+    serializer_class = s.AccountabilityRecordSerializer
+    filterset_class = AccountabilityFilter
+
+    def can_write(self, user: Any) -> bool:
+        return services.is_office(user)
+
+    def get_editable_queryset(self) -> QuerySet[Any]:
+        qs = AccountabilityRecord.objects.visible_to(self.request.user)
+        return qs if services.is_office(self.request.user) else qs.none()
+
+    def perform_save(self, serializer: Any) -> None:
+        instance = serializer.instance or AccountabilityRecord()
+        data = dict(serializer.validated_data)
+        problems = data.pop("problems", None)
+        for key, value in data.items():
+            setattr(instance, key, value)
+        serializer.instance = services.save_accountability_record(instance, by=self.request.user)
+        if problems is not None:
+            serializer.instance.problems.set(problems)
