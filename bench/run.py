@@ -422,6 +422,9 @@ def bench_briefing(opts: dict[str, Any]) -> dict[str, Any]:
         "target": "< 5 s with charts and 20 photos",
         "met": figures["seconds"] < 5,
         "detail": f"{figures['photos']} photos, .docx {figures['size'] / 1e6:.1f} MB",
+    }
+
+
 def bench_ranking_month(opts: dict[str, Any]) -> dict[str, Any]:
     """Ranking of all units (streets, communities, departments, grids) for one month, in
     process: the metrics queries, scoring and storing the draft snapshots."""

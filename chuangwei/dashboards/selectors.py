@@ -115,7 +115,7 @@ def kpis(
     reported = _period_params(period, "reported")
     closed = _period_params(period, "closed")
     closed_week = figures.closed_between(problems, week.since, week.until).count()
-    satisfaction = providers.satisfaction(scope, period.start, period.end)
+    satisfaction = providers.satisfaction(problems, period.start, period.end)
     return [
         _kpi("open", _("Open problems"), problems.filter(status__in=OPEN_STATUSES).count(),
              ledger_url(p, status=[str(s) for s in OPEN_STATUSES])),

@@ -277,3 +277,26 @@ def poll_results(poll: Poll) -> tuple[int, list[PollResult]]:
     return ballots, [
         PollResult(o, o.votes, rate(o.votes, ballots), i + 1) for i, o in enumerate(options)
     ]
+
+
+@dataclass(frozen=True)
+class SatisfactionFigure:
+    rate: float | None
+    responses: int
+
+
+def satisfaction_between(problems: Any, start: date, end: date) -> SatisfactionFigure:
+    """Ratings given from ``start`` to ``end`` (Shanghai days, inclusive) on ``problems``;
+    满意 and 基本满意 count as satisfied."""
+    counts = dict(
+        SatisfactionRating.objects.filter(
+            problem__in=problems.values("pk"),
+            created_at__gte=_day_start(start),
+            created_at__lt=_day_start(end + timedelta(days=1)),
+        )
+        .values_list("level")
+        .annotate(n=Count("id"))
+    )
+    total = sum(counts.values())
+    satisfied = sum(n for level, n in counts.items() if level in SATISFIED_LEVELS)
+    return SatisfactionFigure(rate(satisfied, total), total)

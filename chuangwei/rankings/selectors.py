@@ -14,7 +14,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -47,6 +47,8 @@ from chuangwei.problems.choices import ProblemStatus as S
 from chuangwei.problems.models import Problem, ProblemEvent
 
 from . import providers
+from .choices import ObjectKind, SnapshotStatus
+from .models import RankingEntry, RankingSnapshot
 
 # Sources whose problems come from the public and were confirmed before 立案 (公众举报).
 PUBLIC_SOURCES = frozenset(
@@ -710,3 +712,25 @@ def overdue_candidates(now: datetime, count: int = 5, days: int = 3) -> list[Can
         for pk, n in sorted(late.items(), key=lambda kv: -kv[1])
         if n >= count
     ]
+
+
+def red_black_of(snapshot: RankingSnapshot) -> tuple[list[RankingEntry], list[RankingEntry]]:
+    """The red list (top N) and black list (bottom N) of a snapshot; N is the scheme's list
+    size as used when the snapshot was computed."""
+    size = int(snapshot.settings_used.get("list_size") or 3)
+    ranked = snapshot.entries.filter(rank__isnull=False)
+    red = list(ranked.order_by("rank", "name")[:size])
+    black = list(ranked.order_by("-rank", "-score", "name")[:size])
+    return red, black
+
+
+def latest_published(*, ending_by: date | None = None) -> list[RankingSnapshot]:
+    """The newest published snapshot of each kind (ending on or before ``ending_by``), in the
+    order of ``ObjectKind``."""
+    rows = RankingSnapshot.objects.filter(status=SnapshotStatus.PUBLISHED)
+    if ending_by is not None:
+        rows = rows.filter(end__lte=ending_by)
+    newest: dict[str, RankingSnapshot] = {}
+    for snapshot in rows.order_by("-end", "-published_at"):
+        newest.setdefault(snapshot.object_kind, snapshot)
+    return [newest[kind] for kind in ObjectKind.values if kind in newest]

@@ -355,10 +355,7 @@ def redblack(request: HttpRequest) -> HttpResponse:
     red: list[Any] = []
     black: list[Any] = []
     if snapshot is not None:
-        size = int(snapshot.settings_used.get("list_size") or 3)
-        ranked = snapshot.entries.filter(rank__isnull=False)
-        red = list(ranked.order_by("rank", "name")[:size])
-        black = list(ranked.order_by("-rank", "-score", "name")[:size])
+        red, black = selectors.red_black_of(snapshot)
     if snapshot is not None and _export_requested(request):
         heads = [
             _("List"),
