@@ -17,7 +17,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import QuerySet
 
-from chuangwei.problems.choices import FINAL_STATUSES, OPEN_STATUSES, PhotoKind
+from chuangwei.problems.choices import FINAL_STATUSES, INTERNAL_SOURCES, OPEN_STATUSES, PhotoKind
 from chuangwei.problems.models import Problem, ProblemEvent, ProblemPhoto
 from chuangwei.standards.models import ProblemCategory
 
@@ -194,8 +194,13 @@ def request_rows(query: RequestQuery) -> tuple[list[dict[str, Any]], bool]:
     """
     *columns, (_from, source) = _columns()
     ops = connection.ops
-    where = [f"p.category_id IN ({', '.join(['%s'] * len(query.category_ids))})"]
-    params: list[Any] = list(query.category_ids)
+    internal = sorted(str(s) for s in INTERNAL_SOURCES)
+    where = [
+        f"p.category_id IN ({', '.join(['%s'] * len(query.category_ids))})",
+        # Inspection findings are never public (a covert inspection stays covert).
+        f"p.source NOT IN ({', '.join(['%s'] * len(internal))})",
+    ]
+    params: list[Any] = [*query.category_ids, *internal]
     if query.codes:
         where.append(f"p.code IN ({', '.join(['%s'] * len(query.codes))})")
         params.extend(query.codes)

@@ -93,6 +93,24 @@ class ProblemSource(models.TextChoices):
     OPEN311 = "open311", _("Open311")
 
 
+# Sources whose findings stay inside the administration: covert and official inspections,
+# leaders' instructions and departments' self-checks. Public surfaces (Open311, citizen
+# pages) never show these problems, so a covert inspection stays covert.
+INTERNAL_SOURCES = frozenset(
+    {
+        ProblemSource.NATIONAL_COVERT,
+        ProblemSource.PROVINCIAL_COVERT,
+        ProblemSource.CITY_SUPERVISION,
+        ProblemSource.MOCK_COVERT,
+        ProblemSource.COVERT_CHECK,
+        ProblemSource.OPEN_CHECK,
+        ProblemSource.CROSS_CHECK,
+        ProblemSource.ROUTINE_CHECK,
+        ProblemSource.LEADER,
+        ProblemSource.DEPARTMENT_CHECK,
+    }
+)
+
 # Sources whose reports a grid worker confirms on site (核实) before acceptance.
 CONFIRMED_SOURCES = frozenset(
     {ProblemSource.CITIZEN, ProblemSource.SUPERVISOR, ProblemSource.OPEN311}

@@ -386,3 +386,23 @@ def test_xml_stays_well_formed_with_control_characters(
     problem = report(description="垃圾\x0b<很多>&\x01")
     root = xml(client.get(BASE + f"requests/{problem.code}.xml"))
     assert root.findtext("request/description") == "垃圾<很多>&"
+
+
+@pytest.mark.parametrize("source", ["mock_covert", "covert_check", "national_covert", "leader"])
+def test_inspection_findings_are_never_public(
+    problems: dict[str, Any], client: Any, report: Any, source: str
+) -> None:
+    covert = report(at=MONDAY_9 + timedelta(hours=4), source=source, description="暗访发现积粪")
+    data = _json(client, f"requests.json?{WINDOW}")
+    assert covert.code not in [r["service_request_id"] for r in data]
+    assert len(data) == 3
+    response = client.get(BASE + f"requests/{covert.code}.json")
+    assert response.status_code == 404
+
+
+def test_citizen_facing_sources_stay_public(
+    problems: dict[str, Any], client: Any, report: Any
+) -> None:
+    hotline = report(at=MONDAY_9 + timedelta(hours=4), source="hotline")
+    data = _json(client, f"requests.json?{WINDOW}")
+    assert data[0]["service_request_id"] == hotline.code
