@@ -24,6 +24,9 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
 ]
 
+handler403 = "chuangwei.core.views_pages.permission_denied"
+handler404 = "chuangwei.core.views_pages.page_not_found"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

@@ -18,6 +18,8 @@ class MenuItem:
     icon: str = ""
     children: list[MenuItem] = field(default_factory=list)
     config_only: bool = False
+    # Besides the office and admins (who see everything), only these roles see the item.
+    roles: tuple[str, ...] = ()
     url: str = ""
     active: bool = False
 
@@ -52,7 +54,9 @@ def _menu() -> list[MenuItem]:
             icon="bi-clipboard-data",
             children=[
                 MenuItem(_("Inspection tasks"), "inspections:task_list"),
-                MenuItem(_("My inspections (mobile)"), "inspections:my_tasks"),
+                MenuItem(
+                    _("My inspections (mobile)"), "inspections:my_tasks", roles=("inspector",)
+                ),
                 MenuItem(_("Score sheets"), "inspections:sheet_list"),
                 MenuItem(_("Sampling"), "inspections:sampling", config_only=True),
                 MenuItem(_("Inspection results"), "inspections:results"),
@@ -76,9 +80,9 @@ def _menu() -> list[MenuItem]:
             _("Public"),
             icon="bi-people",
             children=[
-                MenuItem(_("Public content"), "public:moderation"),
-                MenuItem(_("Surveys"), "public:survey_list"),
-                MenuItem(_("Polls"), "public:poll_list"),
+                MenuItem(_("Public content"), "public:moderation", config_only=True),
+                MenuItem(_("Surveys"), "public:survey_list", roles=("leader",)),
+                MenuItem(_("Polls"), "public:poll_list", roles=("leader",)),
                 MenuItem(_("Open311 clients"), "open311:client_list", config_only=True),
             ],
         ),
@@ -137,11 +141,19 @@ def _url(url_name: str) -> str:
         return ""
 
 
-def _resolve(item: MenuItem, manages_config: bool) -> MenuItem | None:
+def _resolve(item: MenuItem, manages_config: bool, scope: Any = None) -> MenuItem | None:
     if item.config_only and not manages_config:
         return None
+    if (
+        item.roles
+        and not manages_config
+        and not (scope is not None and scope.has_role(*item.roles))
+    ):
+        return None
     if item.children:
-        item.children = [c for c in (_resolve(c, manages_config) for c in item.children) if c]
+        item.children = [
+            c for c in (_resolve(c, manages_config, scope) for c in item.children) if c
+        ]
         return item if item.children else None
     item.url = _url(item.url_name)
     return item if item.url else None
@@ -162,7 +174,7 @@ def _mark_active(menu: list[MenuItem], path: str) -> None:
 
 
 def build_menu(request: HttpRequest) -> list[MenuItem]:
-    manages_config = request.user.scope.manages_config  # type: ignore[union-attr]
-    menu = [m for m in (_resolve(i, manages_config) for i in _menu()) if m]
+    scope = request.user.scope  # type: ignore[union-attr]
+    menu = [m for m in (_resolve(i, scope.manages_config, scope) for i in _menu()) if m]
     _mark_active(menu, request.path)
     return menu

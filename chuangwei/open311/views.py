@@ -10,7 +10,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -30,7 +30,7 @@ from .filters import Open311ClientFilter, ServiceAttributeFilter
 from .forms import Open311ClientForm, ServiceAttributeForm
 from .models import Open311Client, Open311Request, ServiceAttribute
 
-OPEN311 = (gettext_lazy("Open311 clients"), "open311:client_list")
+OPEN311 = (gettext_lazy("Open311 clients"), reverse_lazy("open311:client_list"))
 
 CLIENT_URLS = {
     "list": "open311:client_list",
