@@ -3,6 +3,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from chuangwei.org.choices import OrgUnitKind
+from chuangwei.problems.choices import ProblemSource
+
 
 class Satisfaction(models.TextChoices):
     SATISFIED = "satisfied", _("Satisfied")
@@ -51,3 +54,22 @@ PUBLICATION_COLORS = {
     PublicationStatus.OPEN: "primary",
     PublicationStatus.CLOSED: "success",
 }
+
+
+# Sources of problems a citizen may see (as a nearby duplicate to follow, by tracking code,
+# in the public figures). Everything else comes from internal inspections (暗访, 督查,
+# 交叉检查, 领导交办 …): never shown to the public, and exposed only once fixed.
+PUBLIC_SOURCES = frozenset(
+    {
+        ProblemSource.CITIZEN,
+        ProblemSource.SUPERVISOR,
+        ProblemSource.HOTLINE,
+        ProblemSource.MEDIA,
+        ProblemSource.OPEN311,
+        ProblemSource.GRID_PATROL,
+    }
+)
+
+# The units a survey respondent chooses from (and the rows of the results): districts and
+# counties, and the development zones (经济开发区, 高新区) beside them.
+SURVEY_DISTRICT_KINDS = (OrgUnitKind.DISTRICT, OrgUnitKind.ZONE)

@@ -49,8 +49,20 @@ class FrictionForm(forms.Form):
 
     @property
     def stamp(self) -> str:
-        """The start stamp to render: the posted one (renewed after an error) or a new one."""
+        """The start stamp to render: the posted one (kept after an error) or a new one."""
         return str(self.data.get("started", "")) if self.is_bound else self.initial["started"]
+
+    def keep_stamp(self) -> str:
+        """The stamp to render again after an error: the posted one while it is valid, so
+        the minimum fill time still counts from when the person first opened the form
+        (correcting a refused form is not too quick); a new one otherwise."""
+        try:
+            signing.loads(
+                str(self.data.get("started", "")), salt=STAMP_SALT, max_age=MAX_FORM_AGE_SECONDS
+            )
+        except (signing.BadSignature, TypeError, ValueError):
+            return new_stamp()
+        return str(self.data["started"])
 
     def check_friction(self) -> None:
         """Raise InvalidInput (``honeypot`` / ``too_fast``) for a robot-like post."""

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from chuangwei.core.models import SharedQuerySet, TimeStampedModel
 
 from .choices import (
+    PUBLIC_SOURCES,
     ExposureStatus,
     PublicationStatus,
     Satisfaction,
@@ -113,7 +114,13 @@ class SatisfactionRating(models.Model):
 
 class ExposureQuerySet(models.QuerySet):  # type: ignore[type-arg]
     def published(self):  # type: ignore[no-untyped-def]
-        return self.filter(status=ExposureStatus.APPROVED)
+        """Approved items; a problem from an internal inspection only once it is closed."""
+        from chuangwei.problems.choices import ProblemStatus
+
+        return self.filter(status=ExposureStatus.APPROVED).filter(
+            models.Q(problem__source__in=PUBLIC_SOURCES)
+            | models.Q(problem__status=ProblemStatus.CLOSED)
+        )
 
 
 class Exposure(TimeStampedModel):

@@ -17,7 +17,7 @@ from django.utils.translation import pgettext_lazy
 from chuangwei.problems.choices import PhotoKind, ProblemStatus
 from chuangwei.problems.models import Problem, ProblemPhoto
 
-from .choices import SATISFIED_LEVELS
+from .choices import PUBLIC_SOURCES, SATISFIED_LEVELS, SURVEY_DISTRICT_KINDS
 from .models import Poll, PollOption, SatisfactionRating, Survey, SurveyAnswer, SurveyResponse
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -66,15 +66,34 @@ def public_stage(status: str) -> Stage:
     return _STAGE_OF.get(status, SUBMITTED)
 
 
+def public_problems() -> Any:
+    """Problems a citizen may see: those from public-facing sources (PUBLIC_SOURCES), never
+    the findings of internal inspections (暗访, 督查, 交叉检查 …)."""
+    return Problem.objects.filter(source__in=PUBLIC_SOURCES)
+
+
 def problem_by_tracking_code(code: str) -> Problem | None:
     code = (code or "").strip().upper()
     if not code or len(code) > 16:
         return None
     return (
-        Problem.objects.select_related("category", "unit", "category__public")
+        public_problems()
+        .select_related("category", "unit", "category__public")
         .filter(tracking_code=code)
         .first()
     )
+
+
+def public_duplicates(category_id: int, lng: float, lat: float, now: datetime) -> list[Any]:
+    """The ledger's nearby open problems of the category (``find_duplicates``), keeping only
+    those from public-facing sources: an internal inspection's finding is never offered."""
+    from chuangwei.problems.selectors import find_duplicates
+
+    found = find_duplicates(category_id, lng, lat, now)
+    allowed = set(
+        public_problems().filter(pk__in=[f.pk for f in found]).values_list("pk", flat=True)
+    )
+    return [f for f in found if f.pk in allowed]
 
 
 @dataclass(frozen=True)
@@ -143,16 +162,18 @@ class ProgressStats:
 
 
 def progress_stats(now: datetime | None = None) -> ProgressStats:
-    """City-wide progress: problems per public stage; this month's reports and closures, the
+    """City-wide progress of the problems from public-facing sources (internal inspections
+    are left out): problems per public stage; this month's reports and closures, the
     on-time rate (closed on time / closed with a deadline) and the satisfaction rate
     ((满意 + 基本满意) / ratings)."""
     now = now or timezone.now()
     start, end = month_bounds(now)
+    problems = public_problems()
     counts: dict[str, int] = defaultdict(int)
-    for row in Problem.objects.values("status").annotate(n=Count("id")).order_by():
+    for row in problems.values("status").annotate(n=Count("id")).order_by():
         counts[public_stage(row["status"]).key] += row["n"]
-    month = Problem.objects.filter(reported_at__gte=start, reported_at__lt=end)
-    closed = Problem.objects.filter(
+    month = problems.filter(reported_at__gte=start, reported_at__lt=end)
+    closed = problems.filter(
         status=ProblemStatus.CLOSED, closed_at__gte=start, closed_at__lt=end
     ).aggregate(
         n=Count("id"),
@@ -160,7 +181,7 @@ def progress_stats(now: datetime | None = None) -> ProgressStats:
         on_time=Count("id", filter=Q(closed_on_time=True)),
     )
     ratings = SatisfactionRating.objects.filter(
-        created_at__gte=start, created_at__lt=end
+        created_at__gte=start, created_at__lt=end, problem__source__in=PUBLIC_SOURCES
     ).aggregate(n=Count("id"), good=Count("id", filter=Q(level__in=SATISFIED_LEVELS)))
     return ProgressStats(
         by_stage=[(s, counts[s.key]) for s in (*STAGES, NOT_ACCEPTED)],
@@ -249,10 +270,17 @@ def survey_results(
             {q.pk: cell_of(per_q, q.pk) for q in questions},
         )
 
-    rows = [
-        build(did, names[did], response_counts[did], cells[did])
-        for did in sorted(names, key=lambda d: names[d])
-    ]
+    # Every district and development zone (by code), answered or not; then any other unit.
+    from chuangwei.org.models import OrgUnit
+
+    units = list(
+        OrgUnit.objects.filter(kind__in=SURVEY_DISTRICT_KINDS)
+        .order_by("code")
+        .values_list("pk", "name")
+    )
+    known = {pk for pk, _name in units}
+    units += sorted(((d, names[d]) for d in names if d not in known), key=lambda u: u[1])
+    rows = [build(did, name, response_counts.get(did, 0), cells[did]) for did, name in units]
     overall: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for per_q in cells.values():
         for qid, (good, n) in per_q.items():

@@ -31,7 +31,14 @@ from chuangwei.problems.models import Problem, ProblemEvent
 from chuangwei.problems.services import Upload, is_office
 from chuangwei.standards.models import ProblemCategory
 
-from .choices import ExposureStatus, PublicationStatus, Satisfaction, SurveyKind
+from .choices import (
+    PUBLIC_SOURCES,
+    SURVEY_DISTRICT_KINDS,
+    ExposureStatus,
+    PublicationStatus,
+    Satisfaction,
+    SurveyKind,
+)
 from .models import (
     CitizenReport,
     Exposure,
@@ -61,7 +68,11 @@ ICONS: dict[str, str] = {
     "07001": "bi-file-earmark-text",
     "09006": "bi-shop",
     "03001": "bi-badge-wc",
+    "03005": "bi-wrench-adjustable",
+    "CW01001": "bi-bug",
+    "CW03003": "bi-ban",
 }
+DEFAULT_ICON = "bi-exclamation-circle"
 
 
 def _now(now: datetime | None) -> datetime:
@@ -104,7 +115,7 @@ def sync_public_categories() -> int:
             category=category,
             name=category.public_name,
             description=category.description[:200],
-            icon=ICONS.get(category.code, "bi-exclamation-circle"),
+            icon=ICONS.get(category.code, DEFAULT_ICON),
             sort_order=index,
         )
         for index, category in enumerate(
@@ -115,6 +126,9 @@ def sync_public_categories() -> int:
         if category.pk not in existing
     ]
     PublicCategory.objects.bulk_create(rows)
+    # Rows made before a category had its own icon get it (an office's choice is kept).
+    for code, icon in ICONS.items():
+        PublicCategory.objects.filter(category__code=code, icon=DEFAULT_ICON).update(icon=icon)
     return len(rows)
 
 
@@ -345,6 +359,7 @@ def propose_exposure(
         )
     if problem.status in (ProblemStatus.VOIDED, ProblemStatus.MERGED):
         raise InvalidInput(_("A voided or merged problem cannot be exposed."), code="bad_problem")
+    _check_internal_exposable(problem)
     try:
         with transaction.atomic():
             return Exposure.objects.create(
@@ -359,6 +374,18 @@ def propose_exposure(
             _("This problem is already on the exposure board or waiting for review."),
             code="already_exposed",
         ) from exc
+
+
+def _check_internal_exposable(problem: Problem) -> None:
+    """A finding of an internal inspection (暗访, 督查 …) reaches the 曝光台 only once fixed."""
+    if problem.source not in PUBLIC_SOURCES and problem.status != ProblemStatus.CLOSED:
+        raise InvalidInput(
+            _(
+                "This problem comes from an internal inspection; it can be exposed only "
+                "after it has been fixed and closed."
+            ),
+            code="internal_source",
+        )
 
 
 # decision → (allowed from, target)
@@ -391,6 +418,7 @@ def moderate_exposure(
         "updated_at": now,
     }
     if target == ExposureStatus.APPROVED:
+        _check_internal_exposable(exposure.problem)
         changes["published_at"] = now
     updated = Exposure.objects.filter(pk=exposure.pk, status=exposure.status).update(**changes)
     if not updated:
@@ -454,9 +482,8 @@ def set_publication_status(obj: Survey | Poll, *, status: str, by: Any) -> None:
 
 
 def _districts() -> Any:
-    from chuangwei.org.choices import OrgUnitKind
-
-    return OrgUnit.objects.filter(kind=OrgUnitKind.DISTRICT)
+    """The units a respondent picks from: districts and counties, and development zones."""
+    return OrgUnit.objects.filter(kind__in=SURVEY_DISTRICT_KINDS).order_by("code")
 
 
 def submit_survey(

@@ -16,12 +16,11 @@ from django.views.decorators.http import require_GET
 from chuangwei.core.errors import DomainError
 from chuangwei.core.views import domain_error_message
 from chuangwei.places.views import map_config
-from chuangwei.problems import selectors as ledger_selectors
 from chuangwei.problems.choices import PhotoKind, ProblemStatus
 from chuangwei.problems.models import Problem, ProblemPhoto
 
 from . import abuse, providers, selectors, services
-from .choices import PublicationStatus, Satisfaction
+from .choices import SURVEY_DISTRICT_KINDS, PublicationStatus, Satisfaction
 from .forms import CitizenReportForm, FrictionForm, RatingForm, form_errors
 from .models import CitizenReport, Exposure, Poll, PublicCategory, Survey
 
@@ -115,17 +114,11 @@ def report(request: HttpRequest) -> HttpResponse:
         )
     except DomainError as exc:
         context = {**_report_context(form), **_error_context(exc)}
-        # A fresh stamp: the person fixing the form is not a robot re-posting it.
+        # The original start time stays: fixing the form is not a robot re-posting it.
         form.data = form.data.copy()
-        form.data["started"] = _fresh_stamp()
+        form.data["started"] = form.keep_stamp()
         return _page(request, "public/report.html", context, status=_status_for(exc))
     return abuse.keep_device(request, redirect("public:report_done", code=problem.tracking_code))
-
-
-def _fresh_stamp() -> str:
-    from .forms import new_stamp
-
-    return new_stamp()
 
 
 @require_GET
@@ -155,7 +148,7 @@ def nearby(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"items": []})
     except Exception:  # noqa: BLE001 - a bad point from the page is simply "nothing nearby"
         return JsonResponse({"items": []})
-    found = ledger_selectors.find_duplicates(public.category_id, lng, lat, timezone.now())
+    found = selectors.public_duplicates(public.category_id, lng, lat, timezone.now())
     items = [
         {
             "stage": str(selectors.public_stage(f.status).label),
@@ -250,7 +243,7 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
     except DomainError as exc:
         context.update(form=form, **_error_context(exc))
         form.data = form.data.copy()
-        form.data["started"] = _fresh_stamp()
+        form.data["started"] = form.keep_stamp()
         return _page(request, "public/track.html", context, status=_status_for(exc))
     return abuse.keep_device(request, redirect("public:track", code=problem.tracking_code))
 
@@ -262,7 +255,9 @@ def follow(request: HttpRequest, token: str) -> HttpResponse:
         pk = int(signing.loads(token, salt=FOLLOW_SALT))
     except (signing.BadSignature, TypeError, ValueError) as exc:
         raise Http404 from exc
-    problem = get_object_or_404(Problem.objects.select_related("category", "unit"), pk=pk)
+    problem = get_object_or_404(
+        selectors.public_problems().select_related("category", "unit"), pk=pk
+    )
     return _page(
         request,
         "public/track.html",
@@ -297,7 +292,8 @@ def follow_photo(request: HttpRequest, token: str, pk: int, variant: str) -> Fil
         problem_pk = int(signing.loads(token, salt=FOLLOW_SALT))
     except (signing.BadSignature, TypeError, ValueError) as exc:
         raise Http404 from exc
-    return _photo_response(get_object_or_404(ProblemPhoto, pk=pk, problem_id=problem_pk), variant)
+    problem = get_object_or_404(selectors.public_problems(), pk=problem_pk)
+    return _photo_response(get_object_or_404(ProblemPhoto, pk=pk, problem=problem), variant)
 
 
 # Exposure board (曝光台), red/black lists, statistics ---------------------------------------
@@ -367,7 +363,6 @@ def survey_index(request: HttpRequest) -> HttpResponse:
 
 def survey_take(request: HttpRequest, pk: int) -> HttpResponse:
     survey = get_object_or_404(Survey.objects.exclude(status=PublicationStatus.DRAFT), pk=pk)
-    from chuangwei.org.choices import OrgUnitKind
     from chuangwei.org.models import OrgUnit
 
     questions = list(survey.questions.all())
@@ -375,7 +370,7 @@ def survey_take(request: HttpRequest, pk: int) -> HttpResponse:
         "title": survey.title,
         "survey": survey,
         "questions": [{"q": q, "chosen": None, "invalid": False} for q in questions],
-        "districts": OrgUnit.objects.filter(kind=OrgUnitKind.DISTRICT).order_by("code"),
+        "districts": OrgUnit.objects.filter(kind__in=SURVEY_DISTRICT_KINDS).order_by("code"),
         "form": FrictionForm(),
     }
     if request.method != "POST":
@@ -393,7 +388,8 @@ def survey_take(request: HttpRequest, pk: int) -> HttpResponse:
             device_id=abuse.device_id(request),
         )
     except DomainError as exc:
-        form = FrictionForm()
+        form.data = form.data.copy()
+        form.data["started"] = form.keep_stamp()
         context.update(
             form=form,
             questions=[
@@ -437,7 +433,9 @@ def poll_vote(request: HttpRequest, pk: int) -> HttpResponse:
             phone=request.POST.get("phone", ""),
         )
     except DomainError as exc:
-        context.update(form=FrictionForm(), chosen=chosen, **_error_context(exc))
+        form.data = form.data.copy()
+        form.data["started"] = form.keep_stamp()
+        context.update(form=form, chosen=chosen, **_error_context(exc))
         return _page(request, "public/poll_vote.html", context, status=_status_for(exc))
     ballots, results = poll_results(poll)
     return _page(

@@ -35,7 +35,7 @@ class ExposureViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
             "problem__photos", queryset=ProblemPhoto.objects.order_by("created_at", "id")
         )
         return (
-            Exposure.objects.filter(status="approved")
+            Exposure.objects.published()
             .select_related("problem", "problem__unit")
             .prefetch_related(photos)
             .order_by("-published_at", "-id")

@@ -8,11 +8,21 @@
   const sizes = ["standard", "large", "xlarge"];
   const fontSwitch = document.getElementById("font-switch");
   if (fontSwitch) {
+    // The button names the current size (标准 / 大 / 特大); a tap moves to the next one.
+    const showSize = function (size) {
+      const label = fontSwitch.querySelector(".cw-p-font-level");
+      const key = "label" + size.charAt(0).toUpperCase() + size.slice(1);
+      label.textContent = fontSwitch.dataset[key] || fontSwitch.dataset.labelStandard;
+      fontSwitch.dataset.size = size;
+    };
+    const current = localStorage.getItem("cw-font") || "standard";
+    showSize(sizes.indexOf(current) < 0 ? "standard" : current);
     fontSwitch.addEventListener("click", function () {
       const now = localStorage.getItem("cw-font") || "standard";
       const next = sizes[(sizes.indexOf(now) + 1) % sizes.length];
       localStorage.setItem("cw-font", next);
       document.documentElement.className = "fs-" + next;
+      showSize(next);
     });
   }
 
