@@ -109,7 +109,7 @@ class TaskForm(forms.Form):
     team = forms.ModelMultipleChoiceField(
         label=_("Team"),
         queryset=User.objects.none(),
-        required=False,
+        error_messages={"required": _("Choose at least one team member.")},
         widget=forms.SelectMultiple(attrs={"size": 4}),
     )
     scope_units = forms.ModelMultipleChoiceField(
@@ -146,7 +146,7 @@ class TaskForm(forms.Form):
         self.fields["team"].queryset = (  # type: ignore[attr-defined]
             User.objects.filter(
                 is_active=True,
-                memberships__role__in=[Role.INSPECTOR, Role.OFFICE, Role.GRID_WORKER],
+                memberships__role__in=[Role.INSPECTOR, Role.OFFICE],
             )
             .distinct()
             .order_by("username")

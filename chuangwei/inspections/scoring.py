@@ -45,6 +45,22 @@ class Totals:
     by_part: dict[int, tuple[Decimal, Decimal]] = field(default_factory=dict)
 
 
+def format_points(value: Any) -> str:
+    """Points as people write them: no trailing zeros (30, 25, 9.5, 0.25); "--" when unknown."""
+    if value is None or value == "":
+        return "--"
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        return str(value)
+    if not number.is_finite():
+        return str(value)
+    text = f"{number.quantize(Decimal('0.01')):f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
 def to_points(value: Any, *, field_name: str = "points") -> Decimal:
     """A points value as Decimal with two places; refuses text, NaN and negatives."""
     try:
@@ -118,7 +134,7 @@ def check_deduction(points: Decimal, already: Sequence[Decimal], new: Decimal) -
         remaining = points - sum(already, ZERO)
         raise InvalidInput(
             _("This item is worth %(points)s points; at most %(remaining)s more can be deducted.")
-            % {"points": points, "remaining": remaining},
+            % {"points": format_points(points), "remaining": format_points(remaining)},
             code="deduction_over_cap",
             fields={"points": [_("Deduction beyond the item's points.")]},
         )
@@ -142,7 +158,12 @@ def band_score(bands: Sequence[Band], label: str, score: Decimal | None = None) 
             if not band.low <= score <= band.high:
                 raise InvalidInput(
                     _("The score %(score)s is outside the band %(label)s (%(low)s–%(high)s).")
-                    % {"score": score, "label": label, "low": band.low, "high": band.high},
+                    % {
+                        "score": format_points(score),
+                        "label": label,
+                        "low": format_points(band.low),
+                        "high": format_points(band.high),
+                    },
                     code="score_outside_band",
                     fields={"score": [_("Score outside the band.")]},
                 )

@@ -342,15 +342,22 @@ def create_task(
     if not sites:
         errors["sites"] = [_("Choose at least one site.")]
     plan: list[tuple[Site, ScoreSheet]] = []
+    missing: dict[str, int] = {}
     for site in sites:
         chosen = sheet_for_site(site, sheet)
         if chosen is None or not scored_items(chosen):
-            errors.setdefault("sites", []).append(
-                _("No score sheet with items for %(site)s (%(type)s).")
-                % {"site": site.name, "type": site.site_type}
-            )
+            missing[str(site.site_type)] = missing.get(str(site.site_type), 0) + 1
         else:
             plan.append((site, chosen))
+    if missing:
+        # One short message for the whole draw, not one line per site.
+        errors.setdefault("sites", []).append(
+            _(
+                "%(count)s sites have no score sheet (types: %(types)s): choose a default "
+                "score sheet or publish a sheet for these types."
+            )
+            % {"count": sum(missing.values()), "types": "、".join(missing)}
+        )
     if errors:
         raise InvalidInput(_("The inspection cannot be planned."), code="bad_task", fields=errors)
     with transaction.atomic():
