@@ -39,7 +39,7 @@ def format_bands(bands: list[dict[str, Any]]) -> str:
 
 
 def parse_band_text(text: str) -> list[dict[str, str]]:
-    """ "好:18-20；中:10-17；差:0-9" → band dicts (the service checks the numbers)."""
+    """ "好:17.5-20；中:9.5-17；差:0-9" → band dicts (the service checks the numbers)."""
     out = []
     for chunk in text.replace(";", "；").split("；"):
         chunk = chunk.strip()
@@ -55,7 +55,7 @@ class SheetItemForm(forms.ModelForm):  # type: ignore[type-arg]
     bands_text = forms.CharField(
         label=_("Bands"),
         required=False,
-        help_text=_("For banded items, e.g. 好:18-20；中:10-17；差:0-9"),
+        help_text=_("For banded items, e.g. 好:17.5-20；中:9.5-17；差:0-9"),
     )
 
     class Meta:

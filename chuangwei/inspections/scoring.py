@@ -19,7 +19,7 @@ ZERO = Decimal("0")
 
 @dataclass(frozen=True)
 class Band:
-    """A judgement band of a banded item: 好 18–20, 中 10–17, 差 0–9."""
+    """A judgement band of a banded item: 好 17.5–20, 中 9.5–17, 差 0–9."""
 
     label: str
     low: Decimal
@@ -86,8 +86,17 @@ def to_points(value: Any, *, field_name: str = "points") -> Decimal:
     return points.quantize(Decimal("0.01"))
 
 
-def parse_bands(raw: Sequence[Mapping[str, Any]], points: Decimal) -> list[Band]:
-    """Bands from their JSON form, checked: labelled, low ≤ high, inside 0…points, no overlap."""
+# Scores are entered in half points: bands are contiguous when the next band starts at most
+# one step above the previous one's top (差 0–4, 中 4.5–8, 好 8.5–10).
+SCORE_STEP = Decimal("0.5")
+
+
+def parse_bands(
+    raw: Sequence[Mapping[str, Any]], points: Decimal, *, allow_gaps: bool = False
+) -> list[Band]:
+    """Bands from their JSON form, checked: labelled, low ≤ high, inside 0…points, no overlap,
+    and no gap (a score in half points between two bands); ``allow_gaps`` only for reading
+    bands already stored (so older sheets can still be scored and copied)."""
     if not raw:
         raise InvalidInput(
             _("A banded item needs at least one band."),
@@ -113,6 +122,13 @@ def parse_bands(raw: Sequence[Mapping[str, Any]], points: Decimal) -> list[Band]
                 _("Bands must not overlap."),
                 code="bands_overlap",
                 fields={"bands": [_("Bands must not overlap.")]},
+            )
+        if not allow_gaps and after.low - before.high > SCORE_STEP:
+            raise InvalidInput(
+                _("Bands must leave no gap: scores between %(high)s and %(low)s belong to no band.")
+                % {"high": format_points(before.high), "low": format_points(after.low)},
+                code="bands_gap",
+                fields={"bands": [_("Bands must leave no gap.")]},
             )
     return bands
 

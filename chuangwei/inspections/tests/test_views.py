@@ -261,7 +261,7 @@ def test_sheet_export_and_import_round_trip(client_as: Any, insp: dict[str, Any]
         ("1.1", D("10.00"), "deduction", "1"),
         ("1.2", D("20.00"), "band", "1"),
     ]
-    assert copy.items.get(number="1.2").bands[0] == {"label": "好", "low": "18.00", "high": "20.00"}
+    assert copy.items.get(number="1.2").bands[0] == {"label": "好", "low": "17.50", "high": "20.00"}
 
 
 def test_sampling_draw_from_the_page(client_as: Any, insp: dict[str, Any]) -> None:
@@ -402,8 +402,9 @@ def test_unjudged_band_is_neutral_and_band_buttons_have_no_trailing_zeros(
     item = html.split(f'id="item-{insp["look"].pk}"')[1].split("</button>")[0]
     assert "text-secondary" in item and "text-success" not in item
     assert "--/20" in " ".join(item.split())
-    assert '<span class="small">18–20</span>' in html
-    assert "18.00" not in html
+    assert '<span class="small">17.5–20</span>' in html
+    assert '<span class="small">9.5–17</span>' in html
+    assert "17.50" not in html and "20.00" not in html
     services.record_band(result, insp["look"], band="中", score=D("15.5"), by=insp["inspector"])
     html = client_as("inspector").get(url).content.decode()
     item = html.split(f'id="item-{insp["look"].pk}"')[1].split("</button>")[0]
