@@ -39,7 +39,7 @@ def format_bands(bands: list[dict[str, Any]]) -> str:
 
 
 def parse_band_text(text: str) -> list[dict[str, str]]:
-    """ "好:18-20；中:10-17；差:0-9" → band dicts (the service checks the numbers)."""
+    """ "好:17.5-20；中:9.5-17；差:0-9" → band dicts (the service checks the numbers)."""
     out = []
     for chunk in text.replace(";", "；").split("；"):
         chunk = chunk.strip()
@@ -55,7 +55,7 @@ class SheetItemForm(forms.ModelForm):  # type: ignore[type-arg]
     bands_text = forms.CharField(
         label=_("Bands"),
         required=False,
-        help_text=_("For banded items, e.g. 好:18-20；中:10-17；差:0-9"),
+        help_text=_("For banded items, e.g. 好:17.5-20；中:9.5-17；差:0-9"),
     )
 
     class Meta:
@@ -109,7 +109,7 @@ class TaskForm(forms.Form):
     team = forms.ModelMultipleChoiceField(
         label=_("Team"),
         queryset=User.objects.none(),
-        required=False,
+        error_messages={"required": _("Choose at least one team member.")},
         widget=forms.SelectMultiple(attrs={"size": 4}),
     )
     scope_units = forms.ModelMultipleChoiceField(
@@ -146,7 +146,7 @@ class TaskForm(forms.Form):
         self.fields["team"].queryset = (  # type: ignore[attr-defined]
             User.objects.filter(
                 is_active=True,
-                memberships__role__in=[Role.INSPECTOR, Role.OFFICE, Role.GRID_WORKER],
+                memberships__role__in=[Role.INSPECTOR, Role.OFFICE],
             )
             .distinct()
             .order_by("username")

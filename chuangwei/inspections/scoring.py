@@ -19,7 +19,7 @@ ZERO = Decimal("0")
 
 @dataclass(frozen=True)
 class Band:
-    """A judgement band of a banded item: 好 18–20, 中 10–17, 差 0–9."""
+    """A judgement band of a banded item: 好 17.5–20, 中 9.5–17, 差 0–9."""
 
     label: str
     low: Decimal
@@ -43,6 +43,22 @@ class Totals:
     lost: Decimal = ZERO
     unscored_bands: list[int] = field(default_factory=list)
     by_part: dict[int, tuple[Decimal, Decimal]] = field(default_factory=dict)
+
+
+def format_points(value: Any) -> str:
+    """Points as people write them: no trailing zeros (30, 25, 9.5, 0.25); "--" when unknown."""
+    if value is None or value == "":
+        return "--"
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        return str(value)
+    if not number.is_finite():
+        return str(value)
+    text = f"{number.quantize(Decimal('0.01')):f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
 def to_points(value: Any, *, field_name: str = "points") -> Decimal:
@@ -70,8 +86,17 @@ def to_points(value: Any, *, field_name: str = "points") -> Decimal:
     return points.quantize(Decimal("0.01"))
 
 
-def parse_bands(raw: Sequence[Mapping[str, Any]], points: Decimal) -> list[Band]:
-    """Bands from their JSON form, checked: labelled, low ≤ high, inside 0…points, no overlap."""
+# Scores are entered in half points: bands are contiguous when the next band starts at most
+# one step above the previous one's top (差 0–4, 中 4.5–8, 好 8.5–10).
+SCORE_STEP = Decimal("0.5")
+
+
+def parse_bands(
+    raw: Sequence[Mapping[str, Any]], points: Decimal, *, allow_gaps: bool = False
+) -> list[Band]:
+    """Bands from their JSON form, checked: labelled, low ≤ high, inside 0…points, no overlap,
+    and no gap (a score in half points between two bands); ``allow_gaps`` only for reading
+    bands already stored (so older sheets can still be scored and copied)."""
     if not raw:
         raise InvalidInput(
             _("A banded item needs at least one band."),
@@ -98,6 +123,13 @@ def parse_bands(raw: Sequence[Mapping[str, Any]], points: Decimal) -> list[Band]
                 code="bands_overlap",
                 fields={"bands": [_("Bands must not overlap.")]},
             )
+        if not allow_gaps and after.low - before.high > SCORE_STEP:
+            raise InvalidInput(
+                _("Bands must leave no gap: scores between %(high)s and %(low)s belong to no band.")
+                % {"high": format_points(before.high), "low": format_points(after.low)},
+                code="bands_gap",
+                fields={"bands": [_("Bands must leave no gap.")]},
+            )
     return bands
 
 
@@ -118,7 +150,7 @@ def check_deduction(points: Decimal, already: Sequence[Decimal], new: Decimal) -
         remaining = points - sum(already, ZERO)
         raise InvalidInput(
             _("This item is worth %(points)s points; at most %(remaining)s more can be deducted.")
-            % {"points": points, "remaining": remaining},
+            % {"points": format_points(points), "remaining": format_points(remaining)},
             code="deduction_over_cap",
             fields={"points": [_("Deduction beyond the item's points.")]},
         )
@@ -142,7 +174,12 @@ def band_score(bands: Sequence[Band], label: str, score: Decimal | None = None) 
             if not band.low <= score <= band.high:
                 raise InvalidInput(
                     _("The score %(score)s is outside the band %(label)s (%(low)s–%(high)s).")
-                    % {"score": score, "label": label, "low": band.low, "high": band.high},
+                    % {
+                        "score": format_points(score),
+                        "label": label,
+                        "low": format_points(band.low),
+                        "high": format_points(band.high),
+                    },
                     code="score_outside_band",
                     fields={"score": [_("Score outside the band.")]},
                 )

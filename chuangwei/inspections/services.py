@@ -157,8 +157,11 @@ def publish_sheet(sheet: ScoreSheet, *, by: Any = None) -> ScoreSheet:
     return sheet
 
 
-def _copy_items(source: Sequence[Mapping[str, Any]], sheet: ScoreSheet) -> int:
-    """Create lines from dicts (``parent`` = index of an earlier dict or None)."""
+def _copy_items(
+    source: Sequence[Mapping[str, Any]], sheet: ScoreSheet, *, allow_gaps: bool = False
+) -> int:
+    """Create lines from dicts (``parent`` = index of an earlier dict or None); copies of a
+    stored version may keep its band gaps (``allow_gaps``), new data may not."""
     made: list[SheetItem] = []
     for order, row in enumerate(source):
         parent_index = row.get("parent")
@@ -177,7 +180,9 @@ def _copy_items(source: Sequence[Mapping[str, Any]], sheet: ScoreSheet) -> int:
             sort_order=order,
         )
         if item.mode == ScoringMode.BAND:
-            item.bands = _band_json(scoring.parse_bands(item.bands, item.points))
+            item.bands = _band_json(
+                scoring.parse_bands(item.bands, item.points, allow_gaps=allow_gaps)
+            )
         item.save()
         made.append(item)
     parents = {m.parent_id for m in made if m.parent_id}
@@ -222,7 +227,7 @@ def new_sheet_version(sheet: ScoreSheet, *, by: Any = None) -> ScoreSheet:
             note=sheet.note,
             status=SheetStatus.DRAFT,
         )
-        _copy_items(_item_rows(sheet), copy)
+        _copy_items(_item_rows(sheet), copy, allow_gaps=True)
     return copy
 
 
@@ -342,15 +347,22 @@ def create_task(
     if not sites:
         errors["sites"] = [_("Choose at least one site.")]
     plan: list[tuple[Site, ScoreSheet]] = []
+    missing: dict[str, int] = {}
     for site in sites:
         chosen = sheet_for_site(site, sheet)
         if chosen is None or not scored_items(chosen):
-            errors.setdefault("sites", []).append(
-                _("No score sheet with items for %(site)s (%(type)s).")
-                % {"site": site.name, "type": site.site_type}
-            )
+            missing[str(site.site_type)] = missing.get(str(site.site_type), 0) + 1
         else:
             plan.append((site, chosen))
+    if missing:
+        # One short message for the whole draw, not one line per site.
+        errors.setdefault("sites", []).append(
+            _(
+                "%(count)s sites have no score sheet (types: %(types)s): choose a default "
+                "score sheet or publish a sheet for these types."
+            )
+            % {"count": sum(missing.values()), "types": "、".join(missing)}
+        )
     if errors:
         raise InvalidInput(_("The inspection cannot be planned."), code="bad_task", fields=errors)
     with transaction.atomic():
@@ -472,7 +484,7 @@ def record_band(
     task = _check_scoring(result, item, by)
     if item.mode != ScoringMode.BAND:
         raise InvalidInput(_("This item is scored by deductions, not bands."), code="not_banded")
-    bands = scoring.parse_bands(item.bands, item.points)
+    bands = scoring.parse_bands(item.bands, item.points, allow_gaps=True)
     exact = None if score in (None, "") else scoring.to_points(score, field_name="score")
     value = scoring.band_score(bands, band, exact)
     with transaction.atomic():

@@ -31,6 +31,7 @@ from .choices import (
     RESULT_STATUS_COLORS,
     SHEET_STATUS_COLORS,
     TASK_STATUS_COLORS,
+    ResultStatus,
     ScoringMode,
 )
 from .filters import InspectionTaskFilter, ScoreSheetFilter
@@ -135,8 +136,9 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "title": str(task),
             "task": task,
             "results": visible,
-            "units": selectors.unit_totals(visible),
-            "parts": selectors.part_totals(visible.exclude(status="pending")),
+            # Summaries count finished results only: a planned site has no score yet.
+            "units": selectors.unit_totals(visible.filter(status=ResultStatus.DONE)),
+            "parts": selectors.part_totals(visible.filter(status=ResultStatus.DONE)),
             "problems": selectors.task_problems(task, visible),
             "can_score": permissions.can_score(request.user, task),
             "can_review": permissions.is_planner(request.user) and task.status == "submitted",
@@ -378,10 +380,12 @@ def results(request: HttpRequest) -> HttpResponse:
             ]
             for r in rows.order_by("-scored_at")
         )
+        name = _("Inspection results")
+        stamp = timezone.localtime().strftime("%Y%m%d_%H%M")
         return FileResponse(
-            write_xlsx(headers, data, sheet_title=_("Inspection results")),
+            write_xlsx(headers, data, sheet_title=name),
             as_attachment=True,
-            filename="inspection_results.xlsx",
+            filename=f"{name}_{stamp}.xlsx",
         )
     from .choices import InspectionKind
 
@@ -513,6 +517,25 @@ def sampling_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _shortfall_rows(shortfalls: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per (site type, district) with names, not codes: "主干道 · 市中区 0/1"."""
+    type_names = dict(SiteType.objects.values_list("code", "name"))
+    district_ids = {s.get("district") for s in shortfalls}
+    district_names = dict(OrgUnit.objects.filter(pk__in=district_ids).values_list("pk", "name"))
+    rows: dict[tuple[Any, Any], dict[str, Any]] = {}
+    for s in shortfalls:
+        key = (s.get("site_type"), s.get("district"))
+        if key in rows:
+            continue
+        rows[key] = {
+            "site_type": type_names.get(key[0], key[0]),
+            "district": district_names.get(key[1], "--"),
+            "wanted": s.get("wanted"),
+            "found": s.get("found"),
+        }
+    return list(rows.values())
+
+
 @login_required
 def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_see_draws(request.user):
@@ -559,6 +582,7 @@ def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "title": str(draw),
             "draw": draw,
             "sites": sites,
+            "shortfalls": _shortfall_rows(draw.shortfalls or []),
             "can_plan": permissions.is_planner(request.user),
         },
     )

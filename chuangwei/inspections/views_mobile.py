@@ -22,7 +22,7 @@ from chuangwei.core.views import domain_error_message
 from chuangwei.problems.choices import PhotoKind
 from chuangwei.problems.services import Upload
 
-from . import permissions, services
+from . import permissions, scoring, services
 from .choices import RESULT_STATUS_COLORS, SCORING_TASK_STATUSES
 from .forms import BandForm, DeductionForm
 from .models import InspectionTask, PatrolCheckin, SheetItem
@@ -161,7 +161,10 @@ def result_finish(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(
         request,
         _("Site scored: %(obtained)s / %(possible)s.")
-        % {"obtained": result.obtained, "possible": result.possible},
+        % {
+            "obtained": scoring.format_points(result.obtained),
+            "possible": scoring.format_points(result.possible),
+        },
     )
     return redirect("inspections:task_score", pk=result.task_id)
 

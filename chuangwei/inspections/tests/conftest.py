@@ -12,8 +12,8 @@ from chuangwei.problems.tests.conftest import IN_A, IN_B, MONDAY_9, ledger, repo
 __all__ = ["MONDAY_9"]
 
 BANDS = [
-    {"label": "好", "low": "18", "high": "20"},
-    {"label": "中", "low": "10", "high": "17"},
+    {"label": "好", "low": "17.5", "high": "20"},
+    {"label": "中", "low": "9.5", "high": "17"},
     {"label": "差", "low": "0", "high": "9"},
 ]
 

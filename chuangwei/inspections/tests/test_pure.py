@@ -6,6 +6,8 @@ from datetime import date, datetime
 from decimal import Decimal as D
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from chuangwei.inspections import coverage, projection, sampling
 
 UTC = ZoneInfo("UTC")
@@ -127,3 +129,33 @@ def test_coverage_lists_idle_workers_with_zero() -> None:
     )
     assert table[1].mean_share([day]) == 0.0
     assert table[2].reports == {day: 1}
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (D("30.00"), "30"),
+        (D("25.00"), "25"),
+        (D("9.50"), "9.5"),
+        (D("0.25"), "0.25"),
+        (D("0.00"), "0"),
+        ("10.00", "10"),
+        (93, "93"),
+        (None, "--"),
+    ],
+)
+def test_format_points_drops_trailing_zeros(value: object, text: str) -> None:
+    from chuangwei.inspections.scoring import format_points
+
+    assert format_points(value) == text
+
+
+def test_over_cap_message_has_no_trailing_zeros() -> None:
+    from django.utils import translation
+
+    from chuangwei.core.errors import InvalidInput
+    from chuangwei.inspections.scoring import check_deduction
+
+    with translation.override("zh-hans"), pytest.raises(InvalidInput) as exc:
+        check_deduction(D("30.00"), [D("5.00")], D("26.00"))
+    assert str(exc.value.message) == "该条目共 30 分，最多还能扣 25 分。"

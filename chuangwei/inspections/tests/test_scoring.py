@@ -11,8 +11,8 @@ from chuangwei.inspections import scoring
 
 BANDS = scoring.parse_bands(
     [
-        {"label": "好", "low": 18, "high": 20},
-        {"label": "中", "low": 10, "high": 17},
+        {"label": "好", "low": "17.5", "high": 20},
+        {"label": "中", "low": "9.5", "high": 17},
         {"label": "差", "low": 0, "high": 9},
     ],
     D("20"),
@@ -106,3 +106,35 @@ def test_sheet_totals_list_unjudged_bands_and_do_not_count_them_as_lost() -> Non
     totals = scoring.sheet_totals(items, {4: [D("2")]}, {})
     assert totals.unscored_bands == [3]
     assert (totals.obtained, totals.lost) == (D("8"), D("2"))
+
+
+def test_bands_with_a_gap_are_refused() -> None:
+    gapped = [
+        {"label": "好", "low": 9, "high": 10},
+        {"label": "中", "low": 5, "high": 8},
+        {"label": "差", "low": 0, "high": 4},
+    ]
+    with pytest.raises(InvalidInput) as exc:
+        scoring.parse_bands(gapped, D("10"))
+    assert exc.value.code == "bands_gap"
+    assert [b.low for b in scoring.parse_bands(gapped, D("10"), allow_gaps=True)] == [
+        D("9"),
+        D("5"),
+        D("0"),
+    ]
+
+
+def test_bands_a_half_point_apart_are_contiguous() -> None:
+    bands = scoring.parse_bands(
+        [
+            {"label": "好", "low": "8.5", "high": 10},
+            {"label": "中", "low": "4.5", "high": 8},
+            {"label": "差", "low": 0, "high": 4},
+        ],
+        D("10"),
+    )
+    assert [(b.label, b.low, b.high) for b in bands] == [
+        ("好", D("8.50"), D("10.00")),
+        ("中", D("4.50"), D("8.00")),
+        ("差", D("0.00"), D("4.00")),
+    ]

@@ -366,3 +366,27 @@ def test_draw_sample_leaves_out_sites_outside_every_grid(insp: dict[str, Any]) -
     draw = services.draw_sample(name="a", quotas=quotas, seed=5, by=insp["office"], now=MONDAY_9)
     assert insp["site_a"].pk not in draw.site_ids
     assert draw.site_ids == [insp["site_b"].pk]
+
+
+def test_stored_bands_with_gaps_can_still_be_scored_but_not_saved(
+    task: Any, insp: dict[str, Any]
+) -> None:
+    from chuangwei.inspections.models import SheetItem
+
+    gapped = [
+        {"label": "好", "low": "18.00", "high": "20.00"},
+        {"label": "中", "low": "10.00", "high": "17.00"},
+        {"label": "差", "low": "0.00", "high": "9.00"},
+    ]
+    SheetItem.objects.filter(pk=insp["look"].pk).update(bands=gapped)
+    insp["look"].refresh_from_db()
+    score = services.record_band(
+        _result(task, insp["site_a"]), insp["look"], band="中", by=insp["inspector"], now=MONDAY_9
+    )
+    assert score.score == D("17.00")
+    draft = services.new_sheet_version(insp["sheet"], by=insp["office"])
+    item = draft.items.get(number="1.2")
+    assert item.bands == gapped
+    with pytest.raises(InvalidInput) as exc:
+        services.save_sheet_item(item, by=insp["office"])
+    assert exc.value.code == "bands_gap"

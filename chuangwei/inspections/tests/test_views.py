@@ -71,7 +71,12 @@ def test_planning_without_sites_shows_a_message_and_saves_nothing(
 ) -> None:
     response = client_as("office").post(
         reverse("inspections:task_create"),
-        {"name": "空", "kind": "open", "planned_date": "2026-04-01"},
+        {
+            "name": "空",
+            "kind": "open",
+            "planned_date": "2026-04-01",
+            "team": [insp["inspector"].pk],
+        },
     )
     assert response.status_code == 422
     assert "至少选择一个点位" in response.content.decode()
@@ -197,7 +202,7 @@ def test_deduction_beyond_cap_on_the_page_shows_the_error(
         {"item": insp["clean"].pk, "points": "12", "note": "积水"},
         follow=True,
     )
-    assert "最多还能扣 10.00 分" in response.content.decode()
+    assert "该条目共 10 分，最多还能扣 10 分" in response.content.decode()
     assert (Deduction.objects.count(), Problem.objects.count()) == (0, 0)
 
 
@@ -256,7 +261,7 @@ def test_sheet_export_and_import_round_trip(client_as: Any, insp: dict[str, Any]
         ("1.1", D("10.00"), "deduction", "1"),
         ("1.2", D("20.00"), "band", "1"),
     ]
-    assert copy.items.get(number="1.2").bands[0] == {"label": "好", "low": "18.00", "high": "20.00"}
+    assert copy.items.get(number="1.2").bands[0] == {"label": "好", "low": "17.50", "high": "20.00"}
 
 
 def test_sampling_draw_from_the_page(client_as: Any, insp: dict[str, Any]) -> None:
@@ -343,3 +348,187 @@ def test_my_tasks_lists_the_open_tasks_of_my_team(client_as: Any, task: Any) -> 
 def test_my_tasks_is_empty_outside_the_team(client_as: Any, task: Any) -> None:
     body = client_as("office").get(reverse("inspections:my_tasks")).content.decode()
     assert "三月模拟暗访" not in body
+
+
+# QA fixes ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", ["task_score", "result_score"])
+def test_phone_pages_with_a_submit_bar_end_with_a_spacer(
+    client_as: Any, task: Any, page: str
+) -> None:
+    pk = task.pk if page == "task_score" else task.results.order_by("sort_order").first().pk
+    html = client_as("inspector").get(reverse(f"inspections:{page}", args=[pk])).content.decode()
+    bar, spacer = html.index("cw-m-submit-bar"), html.index('class="cw-m-bar-spacer"')
+    assert bar < spacer
+    assert "height: calc(2.875rem + 2px + 16px + 12px)" in html
+
+
+def test_checkin_page_ends_with_a_spacer(client_as: Any, insp: dict[str, Any]) -> None:
+    html = client_as("grid_worker").get(reverse("inspections:patrol_checkin")).content.decode()
+    assert html.index("checkin-submit") < html.index('class="cw-m-bar-spacer"')
+
+
+def test_task_detail_shows_dashes_for_pending_results(client_as: Any, task: Any) -> None:
+    html = client_as("office").get(reverse("inspections:task_detail", args=[task.pk])).content
+    html = html.decode()
+    rows = html.split('id="site-results"')[1].split("</table>")[0]
+    assert rows.count('<td class="text-end text-secondary cw-lost">--</td>') == 2
+    assert "text-danger" not in rows and "0.0" not in rows
+    totals = html.split('id="unit-totals"')[1].split("</table>")[0]
+    assert "0.0 / 1000.0" not in totals and "0.0%" not in totals
+    assert "尚无已评分的点位" in totals or "No scored sites yet." in totals
+
+
+def test_task_detail_totals_count_finished_results_only(
+    client_as: Any, task: Any, insp: dict[str, Any]
+) -> None:
+    result = SiteResult.objects.get(task=task, site=insp["site_a"])
+    services.add_deduction(result, insp["clean"], points=D("3"), note="积水", by=insp["inspector"])
+    services.record_band(result, insp["look"], band="好", by=insp["inspector"])
+    services.finish_result(result, by=insp["inspector"])
+    html = client_as("office").get(reverse("inspections:task_detail", args=[task.pk])).content
+    totals = html.decode().split('id="unit-totals"')[1].split("</table>")[0]
+    assert "甲一社区" in totals and "乙一社区" not in totals
+    assert "27 / 30" in totals and "90.0%" in totals
+
+
+def test_unjudged_band_is_neutral_and_band_buttons_have_no_trailing_zeros(
+    client_as: Any, task: Any, insp: dict[str, Any]
+) -> None:
+    result = SiteResult.objects.get(task=task, site=insp["site_a"])
+    url = reverse("inspections:result_score", args=[result.pk])
+    html = client_as("inspector").get(url).content.decode()
+    item = html.split(f'id="item-{insp["look"].pk}"')[1].split("</button>")[0]
+    assert "text-secondary" in item and "text-success" not in item
+    assert "--/20" in " ".join(item.split())
+    assert '<span class="small">17.5–20</span>' in html
+    assert '<span class="small">9.5–17</span>' in html
+    assert "17.50" not in html and "20.00" not in html
+    services.record_band(result, insp["look"], band="中", score=D("15.5"), by=insp["inspector"])
+    html = client_as("inspector").get(url).content.decode()
+    item = html.split(f'id="item-{insp["look"].pk}"')[1].split("</button>")[0]
+    assert "中 15.5/20" in " ".join(item.split()) and "text-danger" in item
+
+
+def test_finish_message_has_no_trailing_zeros(
+    client_as: Any, task: Any, insp: dict[str, Any]
+) -> None:
+    result = SiteResult.objects.get(task=task, site=insp["site_a"])
+    services.record_band(result, insp["look"], band="好", by=insp["inspector"])
+    client = client_as("inspector")
+    response = client.post(reverse("inspections:result_finish", args=[result.pk]), follow=True)
+    text = " ".join(str(m) for m in response.context["messages"])
+    assert "30 / 30" in text and "30.00" not in text
+
+
+def test_draw_shortfall_names_type_and_district_once(client_as: Any, insp: dict[str, Any]) -> None:
+    from chuangwei.places.tests.factories import SiteTypeFactory
+
+    SiteTypeFactory(code="main_road", name="主干道")
+    insp["district"].name = "市中区"
+    insp["district"].save()
+    client = client_as("office")
+    client.post(
+        reverse("inspections:sampling"),
+        {f"q_main_road_{insp['district'].pk}": "1", "seed": "3", "name": "抽样"},
+    )
+    draw = SamplingDraw.objects.get()
+    draw.shortfalls = draw.shortfalls * 2  # an older draw stored the row twice
+    draw.save()
+    html = client.get(reverse("inspections:draw_detail", args=[draw.pk])).content.decode()
+    notice = html.split('id="draw-shortfalls"')[1].split("</div>")[0]
+    assert notice.count("<li>") == 1
+    assert "<li>主干道 · 市中区 0/1</li>" in notice
+    assert "main_road" not in notice
+
+
+def test_projection_and_sampling_show_no_repository_paths(client_as: Any, finished: Any) -> None:
+    client = client_as("office")
+    for url in (reverse("inspections:projection"), reverse("inspections:sampling") + "?preset=x"):
+        assert "reference/" not in client.get(url).content.decode()
+
+
+def test_projection_chart_fits_its_card(client_as: Any, insp: dict[str, Any]) -> None:
+    from django.core.management import call_command
+
+    call_command("load_score_sheets")
+    html = client_as("office").get(reverse("inspections:projection")).content.decode()
+    assert "containLabel: true" in html
+    assert "max-width: 100%" in html
+    assert "reference/" not in html
+
+
+def test_results_export_is_named_with_a_timestamp(client_as: Any, finished: Any) -> None:
+    from datetime import datetime
+    from unittest import mock
+    from zoneinfo import ZoneInfo
+
+    at = datetime(2026, 3, 9, 14, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+    with mock.patch("django.utils.timezone.now", return_value=at):
+        response = client_as("office").get(
+            reverse("inspections:results") + "?from=2020-01-01&to=2030-01-01&export=xlsx"
+        )
+    assert response.status_code == 200
+    disposition = response["Content-Disposition"]
+    assert "20260309_1430.xlsx" in disposition
+    assert "inspection_results" not in disposition
+
+
+def test_planning_without_team_is_refused_and_saves_nothing(
+    client_as: Any, insp: dict[str, Any]
+) -> None:
+    response = client_as("office").post(
+        reverse("inspections:task_create"),
+        {
+            "name": "四月明查",
+            "kind": "open",
+            "planned_date": "2026-04-01",
+            "sites": [insp["site_a"].pk],
+        },
+    )
+    assert response.status_code == 422
+    assert InspectionTask.objects.count() == 0
+    assert response.context["form"].errors["team"] == ["请至少选择一名检查组成员。"]
+    assert "请至少选择一名检查组成员。" in response.content.decode()
+
+
+def test_team_picker_offers_inspectors_and_office_not_grid_workers(
+    client_as: Any, insp: dict[str, Any]
+) -> None:
+    form = client_as("office").get(reverse("inspections:task_create")).context["form"]
+    team = set(form.fields["team"].queryset)
+    assert insp["inspector"] in team and insp["office"] in team
+    assert insp["grid_worker"] not in team
+
+
+def test_planning_from_a_draw_without_sheets_shows_one_short_message(
+    client_as: Any, insp: dict[str, Any]
+) -> None:
+    from chuangwei.places.tests.factories import SiteFactory, SiteTypeFactory
+
+    road = SiteTypeFactory(code="main_road", name="主干道")
+    sites = [SiteFactory(site_type=road, unit=insp["community_a"]) for _ in range(10)]
+    draw = SamplingDraw.objects.create(
+        code="CY-1",
+        name="抽样",
+        seed=1,
+        site_ids=[s.pk for s in sites],
+        drawn_at=MONDAY_9,
+        drawn_by=insp["office"],
+    )
+    response = client_as("office").post(
+        reverse("inspections:task_create"),
+        {
+            "name": "四月暗访",
+            "kind": "mock_covert",
+            "planned_date": "2026-04-01",
+            "draw": draw.pk,
+            "team": [insp["inspector"].pk],
+        },
+    )
+    assert response.status_code == 422
+    assert InspectionTask.objects.count() == 0
+    assert response.context["error"] == (
+        "无法创建该检查任务。 10 个点位没有评分表（类型：主干道），请选择默认评分表或为这些类型发布评分表。"
+    )
