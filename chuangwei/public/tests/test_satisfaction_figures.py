@@ -58,3 +58,11 @@ def test_ratings_outside_the_viewers_problems_do_not_count(
     services.rate_problem(problem, level="satisfied", now=MONDAY_9 + timedelta(hours=2))
     day = MONDAY_9.date()
     assert satisfaction(Problem.objects.exclude(pk=problem.pk), day, day) is None
+
+
+def test_every_source_is_either_public_or_internal() -> None:
+    from chuangwei.problems.choices import INTERNAL_SOURCES, ProblemSource
+    from chuangwei.public.choices import PUBLIC_SOURCES
+
+    assert set(PUBLIC_SOURCES) & set(INTERNAL_SOURCES) == set()
+    assert set(PUBLIC_SOURCES) | set(INTERNAL_SOURCES) == set(ProblemSource.values)
