@@ -201,6 +201,12 @@ class Problem(TimeStampedModel):
             models.Index(fields=["unit", "status"], name="problems_unit_status"),
             models.Index(fields=["category", "reported_at"], name="problems_category_reported"),
             models.Index(fields=["source", "reported_at"], name="problems_source_reported"),
+            # "Closed in the period" (dashboard, briefings, ledger filter): a range of closed_at.
+            models.Index(
+                fields=["closed_at"],
+                name="problems_closed_at",
+                condition=Q(status="closed"),
+            ),
             # Deadline sweep: WHERE status='dispatched' AND remind_at <= now (and overdue/escalate).
             models.Index(
                 fields=["remind_at"],

@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from chuangwei.org.choices import OrgUnitKind
 from chuangwei.org.models import OrgUnit
-from chuangwei.problems.choices import OPEN_STATUSES, PhotoKind, ProblemAction, ProblemStatus
-from chuangwei.problems.models import Problem, ProblemEvent, ProblemPhoto
+from chuangwei.problems.choices import OPEN_STATUSES, PhotoKind, ProblemStatus
+from chuangwei.problems.models import Problem, ProblemPhoto
 
 from .models import Milestone
 
@@ -71,16 +71,11 @@ def closed_between(
 ) -> QuerySet[Problem]:
     """Problems closed (销号) in [since, until): exactly the ledger's ``closed_after/before``.
 
-    ``closed_at`` has no index of its own, so the closing events (``verify_pass``, written
-    with the same timestamp by ``verify_pass``) are found through the (action, created_at)
-    event index first; the ``closed_at`` condition keeps the result exact.
+    A range of the partial index ``problems_closed_at`` (closed rows only). An earlier
+    version found the closing events through the event index first; at 1M problems that join
+    cost 250–510 ms per count on PostgreSQL (docs/performance.md).
     """
-    closing = ProblemEvent.objects.filter(
-        action=ProblemAction.VERIFY_PASS, created_at__gte=since, created_at__lt=until
-    ).values("problem_id")
-    return problems.filter(
-        pk__in=closing, status=ProblemStatus.CLOSED, closed_at__gte=since, closed_at__lt=until
-    )
+    return problems.filter(status=ProblemStatus.CLOSED, closed_at__gte=since, closed_at__lt=until)
 
 
 def rate(part: int, whole: int) -> float | None:
