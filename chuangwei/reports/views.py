@@ -173,52 +173,23 @@ def section_delete(request: HttpRequest, pk: int, section_pk: int) -> HttpRespon
     )
 
 
-@login_required
-@require_POST
-def briefing_generate(request: HttpRequest, pk: int) -> HttpResponse:
-    briefing = access_briefing(request.user, pk, manage=True)
-    return _act(
-        request,
-        briefing,
-        lambda: services.request_generation(briefing, by=request.user),
-        _("Generation started."),
-    )
+def _step_view(service: Any, done: Any) -> Any:
+    """A POST view that runs one briefing workflow step (``service(briefing, by=user)``) and
+    returns to the briefing with its message or the refusal."""
+
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        briefing = access_briefing(request.user, pk, manage=True)
+        return _act(request, briefing, lambda: service(briefing, by=request.user), done)
+
+    return view
 
 
-@login_required
-@require_POST
-def briefing_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    briefing = access_briefing(request.user, pk, manage=True)
-    return _act(
-        request,
-        briefing,
-        lambda: services.submit_briefing(briefing, by=request.user),
-        _("Sent for review."),
-    )
-
-
-@login_required
-@require_POST
-def briefing_return(request: HttpRequest, pk: int) -> HttpResponse:
-    briefing = access_briefing(request.user, pk, manage=True)
-    return _act(
-        request,
-        briefing,
-        lambda: services.return_briefing(briefing, by=request.user),
-        _("Returned to draft."),
-    )
-
-
-@login_required
-@require_POST
-def briefing_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    briefing = access_briefing(request.user, pk, manage=True)
-    return _act(
-        request,
-        briefing,
-        lambda: services.publish_briefing(briefing, by=request.user),
-        _("Published."),
-    )
+briefing_generate = _step_view(services.request_generation, _("Generation started."))
+briefing_submit = _step_view(services.submit_briefing, _("Sent for review."))
+briefing_return = _step_view(services.return_briefing, _("Returned to draft."))
+briefing_publish = _step_view(services.publish_briefing, _("Published."))
 
 
 def _filename(briefing: Briefing, ext: str) -> str:
