@@ -17,14 +17,14 @@ from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.db import connections
-from django.db.models import CharField, Count, F, Func, Q, QuerySet, Value
-from django.db.models.functions import Round, TruncDate, TruncMonth
+from django.db.models import Count, F, Func, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chuangwei.core.sqldates import local_day
 from chuangwei.problems.choices import OPEN_STATUSES, ProblemSource, ProblemStatus
-from chuangwei.problems.models import Problem
+from chuangwei.problems.models import Problem, ProblemDayCount
 from chuangwei.reports import selectors as figures
 from chuangwei.standards.models import ProblemCategory
 
@@ -66,17 +66,81 @@ def _kpi(key: str, label: str, value: Any, url: str = "", *, suffix: str = "",
             "previous": previous}  # fmt: skip
 
 
+class StoredCounts:
+    """The period's figures read from the ledger's daily counts (``ProblemDayCount``):
+    a month is a few thousand counting rows instead of every problem reported or closed in
+    it. Only for a city-wide view without ledger filters (``for_query``); the counts are
+    kept per unit and grid, and a scope or filter may follow departments or reporters."""
+
+    def __init__(self, period: figures.Period) -> None:
+        self.period = period
+
+    @classmethod
+    def for_query(cls, user: Any, q: DashboardQuery) -> StoredCounts | None:
+        from chuangwei.core.models import user_scope
+
+        scope = user_scope(user)
+        if scope is None or not scope.everything or any(q.params.values()):
+            return None
+        return cls(q.period)
+
+    def _rows(self, period: figures.Period | None = None) -> QuerySet[ProblemDayCount]:
+        period = period or self.period
+        return ProblemDayCount.objects.filter(day__gte=period.start, day__lte=period.end)
+
+    def reported_by_unit_grid(self) -> list[tuple[int | None, int | None, int]]:
+        rows = (
+            self._rows()
+            .values_list("unit", "grid")
+            .annotate(n=Sum("reported"))
+            .filter(n__gt=0)
+            .order_by()
+        )
+        return [(unit or None, grid or None, n) for unit, grid, n in rows]
+
+    def closed_by_unit(self) -> list[tuple[int, int, int, int]]:
+        rows = (
+            self._rows()
+            .values_list("unit")
+            .annotate(
+                n=Sum("closed"), on_time=Sum("closed_on_time"), reworked=Sum("closed_reworked")
+            )
+            .filter(n__gt=0)
+            .order_by()
+        )
+        return [(unit, n, t, r) for unit, n, t, r in rows]
+
+    def totals(self, period: figures.Period | None = None) -> dict[str, int]:
+        sums = self._rows(period).aggregate(
+            reported=Sum("reported"), recurred=Sum("recurred"), citizen=Sum("citizen"),
+            closed=Sum("closed"), on_time=Sum("closed_on_time"), reworked=Sum("closed_reworked"),
+        )  # fmt: skip
+        return {k: v or 0 for k, v in sums.items()}
+
+    def per_day(self) -> dict[str, tuple[int, int]]:
+        """``{YYYY-MM-DD: (reported, closed)}``."""
+        rows = self._rows().values_list("day").annotate(r=Sum("reported"), c=Sum("closed"))
+        return {_bucket_key(day, False): (r, c) for day, r, c in rows.order_by()}
+
+
 @dataclass(frozen=True)
 class PeriodReports:
     """The period's reports counted twice in one pass each: per (category, source) with the
     recurrences, and per (unit, grid). Every reported-in-period figure derives from these."""
 
     by_category_source: list[tuple[int, str, int, int]]
-    by_unit_grid: list[tuple[int, int | None, int]]
+    by_unit_grid: list[tuple[Any, Any, int]]
 
     @classmethod
-    def count(cls, problems: QuerySet[Problem], period: figures.Period) -> PeriodReports:
+    def count(
+        cls, problems: QuerySet[Problem], period: figures.Period, stored: StoredCounts | None
+    ) -> PeriodReports:
         reported = problems.filter(reported_at__gte=period.since, reported_at__lt=period.until)
+        by_unit_grid = (
+            stored.reported_by_unit_grid()
+            if stored is not None
+            else list(reported.values_list("unit", "grid").annotate(n=Count("id")).order_by())
+        )
         return cls(
             list(
                 reported.values_list("category", "source")
@@ -85,7 +149,7 @@ class PeriodReports:
                 )
                 .order_by()
             ),
-            list(reported.values_list("unit", "grid").annotate(n=Count("id")).order_by()),
+            by_unit_grid,
         )
 
     def totals(self) -> dict[str, int]:
@@ -105,13 +169,17 @@ class PeriodReports:
 
 def kpis(
     problems: QuerySet[Problem], q: DashboardQuery, now: datetime, scope: Any,
-    reports: PeriodReports,
+    reports: PeriodReports, stored: StoredCounts | None = None,
 ) -> list[dict[str, Any]]:  # fmt: skip
     p = q.params
     period = q.period
     week = figures.week_of(timezone.localdate(now))
-    totals = figures.with_rates(reports.totals(), figures.closed_totals(problems, period))
-    prev = figures.period_totals(problems, period.previous(), now)
+    if stored is not None:
+        totals = figures.with_rates(reports.totals(), stored.totals())
+        prev = figures.with_rates(*([stored.totals(period.previous())] * 2))
+    else:
+        totals = figures.with_rates(reports.totals(), figures.closed_totals(problems, period))
+        prev = figures.period_totals(problems, period.previous(), now)
     reported = _period_params(period, "reported")
     closed = _period_params(period, "closed")
     closed_week = figures.closed_between(problems, week.since, week.until).count()
@@ -172,16 +240,8 @@ def _buckets(period: figures.Period, monthly: bool) -> list[tuple[str, datetime,
 
 
 def _bucket_expr(qs: QuerySet[Problem], field: str, monthly: bool, period: figures.Period) -> Any:
-    """The local calendar day (or month) of ``field`` as SQL. SQLite gets its own date
-    functions with the zone's UTC offset (Asia/Shanghai has had no daylight saving since
-    1991): Django's TruncDate would call back into Python for every row there."""
-    if connections[qs.db].vendor == "sqlite":
-        offset = figures.day_start(period.start).utcoffset() or timedelta()
-        modifier = Value(f"{int(offset.total_seconds() // 60):+d} minutes")
-        pattern = Value("%Y-%m" if monthly else "%Y-%m-%d")
-        return Func(pattern, F(field), modifier, function="STRFTIME", output_field=CharField())
-    trunc = TruncMonth if monthly else TruncDate
-    return trunc(field, tzinfo=timezone.get_current_timezone())
+    """The local calendar day (or month) of ``field`` as SQL."""
+    return local_day(F(field), monthly=monthly, vendor=connections[qs.db].vendor)
 
 
 def _bucket_key(value: Any, monthly: bool) -> str:
@@ -208,11 +268,25 @@ def _count_buckets(
     return [counted.get(label, 0) for label, _s, _u in buckets]
 
 
-def trend(problems: QuerySet[Problem], q: DashboardQuery) -> dict[str, Any]:
+def trend(
+    problems: QuerySet[Problem], q: DashboardQuery, stored: StoredCounts | None = None
+) -> dict[str, Any]:
     """Reported and closed per day (per month beyond 92 days) across the period."""
     period = q.period
     monthly = period.days > 92
     buckets = _buckets(period, monthly)
+    if stored is not None:
+        summed: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for day, (r, c) in stored.per_day().items():
+            bucket = summed[day[:7] if monthly else day]
+            bucket[0] += r
+            bucket[1] += c
+        return {
+            "labels": [label for label, _s, _u in buckets],
+            "reported": [summed[label][0] if label in summed else 0 for label, _s, _u in buckets],
+            "closed": [summed[label][1] if label in summed else 0 for label, _s, _u in buckets],
+            "monthly": monthly,
+        }
     reported = problems.filter(reported_at__gte=period.since, reported_at__lt=period.until)
     closed = figures.closed_between(problems, period.since, period.until)
     return {
@@ -261,12 +335,15 @@ def sources(reports: PeriodReports, q: DashboardQuery) -> list[dict[str, Any]]:
 
 def units(
     problems: QuerySet[Problem], q: DashboardQuery, now: datetime, depth: int,
-    reports: PeriodReports,
+    reports: PeriodReports, stored: StoredCounts | None = None,
 ) -> list[dict[str, Any]]:  # fmt: skip
     reported = _period_params(q.period, "reported")
     closed = _period_params(q.period, "closed")
     out = []
-    table = figures.unit_table(problems, q.period, now, depth, reported_rows=reports.per_unit())
+    table = figures.unit_table(
+        problems, q.period, now, depth, reported_rows=reports.per_unit(),
+        closed_rows=stored.closed_by_unit() if stored is not None else None,
+    )  # fmt: skip
     for row in table:
         params = {**q.params, "unit": str(row.unit_id)}
         out.append({
@@ -317,14 +394,18 @@ def grid_url(q: DashboardQuery) -> str:
 
 def heat(problems: QuerySet[Problem], q: DashboardQuery) -> list[list[float]]:
     """Reports of the period counted per ~100 m cell: ``[lat, lng, count]``, densest first."""
+    # ROUND of the float column times 1000: PostgreSQL's ROUND(x, 3) casts every row to
+    # numeric first, which cost ~120 ms for a month at 1M problems.
     rows = (
         problems.filter(reported_at__gte=q.period.since, reported_at__lt=q.period.until)
-        .annotate(x=Round("lng", 3), y=Round("lat", 3))
+        .annotate(
+            x=Func(F("lng") * 1000, function="ROUND"), y=Func(F("lat") * 1000, function="ROUND")
+        )
         .values_list("y", "x")
         .annotate(n=Count("id"))
         .order_by("-n")[:HEAT_CELLS]
     )
-    return [[float(y), float(x), n] for y, x, n in rows]
+    return [[round(y / 1000, 3), round(x / 1000, 3), n] for y, x, n in rows]
 
 
 def points(problems: QuerySet[Problem], q: DashboardQuery) -> list[list[Any]]:
@@ -378,8 +459,9 @@ def dashboard_data(
     and filtered by the ledger FilterSet) over ``q.period``."""
     now = now or timezone.now()
     depth = figures.rollup_depth(user)
-    reports = PeriodReports.count(problems, q.period)
-    unit_rows = units(problems, q, now, depth, reports)
+    stored = StoredCounts.for_query(user, q)
+    reports = PeriodReports.count(problems, q.period, stored)
+    unit_rows = units(problems, q, now, depth, reports, stored)
     return {
         "period": {
             "start": q.period.start.isoformat(),
@@ -387,9 +469,9 @@ def dashboard_data(
             "label": q.period.label(),
         },  # fmt: skip
         "updated_at": timezone.localtime(now).strftime("%H:%M"),
-        "kpis": kpis(problems, q, now, getattr(user, "scope", None), reports),
+        "kpis": kpis(problems, q, now, getattr(user, "scope", None), reports, stored),
         "milestone": figures.next_milestone(timezone.localdate(now)),
-        "trend": trend(problems, q),
+        "trend": trend(problems, q, stored),
         "categories": categories(reports, q),
         "sources": sources(reports, q),
         "units": unit_rows,

@@ -199,6 +199,9 @@ class Problem(TimeStampedModel):
             models.Index(fields=["-reported_at", "-id"], name="problems_reported_desc"),
             models.Index(fields=["status", "-reported_at"], name="problems_status_reported"),
             models.Index(fields=["unit", "status"], name="problems_unit_status"),
+            # Open and overdue per unit now (dashboard, briefings): an index-only range per
+            # open status instead of reading ~150,000 rows at 1M problems.
+            models.Index(fields=["status", "unit", "due_at"], name="problems_status_unit_due"),
             models.Index(fields=["category", "reported_at"], name="problems_category_reported"),
             models.Index(fields=["source", "reported_at"], name="problems_source_reported"),
             # "Closed in the period" (dashboard, briefings, ledger filter): a range of closed_at.
@@ -235,9 +238,57 @@ class Problem(TimeStampedModel):
     def __str__(self) -> str:
         return self.code
 
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        """Keeps the daily counts (``ProblemDayCount``) in step with direct writes of the
+        row; the workflow services move rows with guarded updates and count those
+        themselves."""
+        from django.db import transaction
+
+        from . import stats
+
+        using = kwargs.get("using") or "default"
+        with transaction.atomic(using=using):
+            before = (
+                stats.stored_contributions(self.pk) if self.pk and not self._state.adding else None
+            )
+            super().save(*args, **kwargs)
+            stats.apply(before or stats.Counts(), stats.contributions(self))
+
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+
+class ProblemDayCount(models.Model):
+    """Problems reported and closed per local (Asia/Shanghai) day, unit and grid.
+
+    The city-wide dashboard reads a period's totals, trend and per-unit and per-grid counts
+    from here (a month is a few thousand rows instead of ~85,000 problems at 1M).
+    ``problems.stats`` keeps it exact: every service that moves a problem applies the
+    difference between the row's counts before and after, in the same transaction, and
+    ``manage.py rebuild_day_counts`` recomputes it from the ledger. ``unit``/``grid`` are
+    ids, 0 for none.
+    """
+
+    day = models.DateField()
+    unit = models.IntegerField(default=0)
+    grid = models.IntegerField(default=0)
+    reported = models.IntegerField(default=0)
+    recurred = models.IntegerField(default=0)
+    citizen = models.IntegerField(default=0)
+    closed = models.IntegerField(default=0)
+    closed_on_time = models.IntegerField(default=0)
+    closed_reworked = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("daily problem count")
+        verbose_name_plural = _("daily problem counts")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "unit", "grid"], name="problems_daycount_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.unit}/{self.grid}"
 
 
 class ProblemEvent(EventModel):

@@ -27,7 +27,7 @@ from chuangwei.lib import geo
 from chuangwei.places.services import grid_index, point_to_wgs84
 from chuangwei.standards.models import ProblemCategory
 
-from . import deadlines, photos, workflow
+from . import deadlines, photos, stats, workflow
 from .choices import (
     CONFIRMED_SOURCES,
     PhotoKind,
@@ -158,9 +158,11 @@ def _transition(
         if not updated:
             raise StaleTransition()
         from_status = problem.status
+        counted = stats.contributions(problem)
         for key, value in values.items():
             setattr(problem, key, value)
         problem.version += 1
+        stats.apply(counted, stats.contributions(problem))
         event = _record(
             problem,
             action,
@@ -891,9 +893,11 @@ def reopen_for_review(problem: Problem, *, note: str, now: datetime | None = Non
         ).update(version=F("version") + 1, **values)
         if not updated:
             raise StaleTransition()
+        counted = stats.contributions(problem)
         for key, value in values.items():
             setattr(problem, key, value)
         problem.version += 1
+        stats.apply(counted, stats.contributions(problem))
         return _record(
             problem,
             ProblemAction.REOPEN,

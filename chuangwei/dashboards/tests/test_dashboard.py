@@ -217,3 +217,47 @@ def test_the_feeds_list_the_newest_reports_and_the_longest_overdue(client_as, ma
     assert len(feeds["reported"]) == 5
     assert [(r["code"], r["when"]) for r in feeds["overdue"]] == [(march["overdue"].code, "8天")]
     assert feeds["overdue"][0]["url"] == f"/problems/{march['overdue'].pk}/"
+
+
+def _figures(user: Any, params: dict[str, str] | None = None) -> dict[str, Any]:
+    from datetime import date
+
+    from chuangwei.dashboards.selectors import DashboardQuery, dashboard_data
+    from chuangwei.reports.selectors import Period
+
+    query = DashboardQuery(Period(date(2026, 3, 1), date(2026, 3, 15)), params or {})
+    return dashboard_data(user, Problem.objects.visible_to(user), query, NOW)
+
+
+def test_the_city_view_reads_the_daily_counts(march, ledger):
+    from chuangwei.dashboards.selectors import DashboardQuery, StoredCounts
+    from chuangwei.reports.selectors import Period
+
+    period = Period(datetime(2026, 3, 1).date(), datetime(2026, 3, 15).date())
+    assert StoredCounts.for_query(ledger["office"], DashboardQuery(period, {})) is not None
+    # A filter or a scope may follow departments or reporters: those read the ledger.
+    assert StoredCounts.for_query(ledger["office"], DashboardQuery(period, {"source": "citizen"})) is None  # fmt: skip
+    assert StoredCounts.for_query(ledger["leader"], DashboardQuery(period, {})) is None
+
+
+def test_the_daily_counts_give_the_same_figures_as_the_ledger(march, ledger, make_problem, monkeypatch):  # fmt: skip
+    from chuangwei.dashboards import selectors
+
+    make_problem(source="citizen", reported_at=datetime(2026, 3, 14, 23, 30, tzinfo=ZoneInfo("Asia/Shanghai")))  # fmt: skip
+    make_problem(recurrence_of=march["on_time"], reported_at=datetime(2026, 3, 8, 0, 10, tzinfo=ZoneInfo("Asia/Shanghai")))  # fmt: skip
+    stored = _figures(ledger["office"])
+    monkeypatch.setattr(selectors.StoredCounts, "for_query", classmethod(lambda cls, user, q: None))
+    live = _figures(ledger["office"])
+    assert stored == live
+    assert {k["key"]: k["value"] for k in stored["kpis"]}["reported"] == 6
+
+
+def test_the_city_view_runs_a_fixed_number_of_queries(client_as, march, django_assert_num_queries):
+    from django.core.cache import cache
+
+    client = client_as("office")
+    client.get(URL)
+    cache.clear()
+    # The leader's 23 minus 2: five sums of the daily counts replace seven ledger aggregates.
+    with django_assert_num_queries(21):
+        client.get(URL)

@@ -28,6 +28,7 @@ from django.db import transaction
 from django.db.models import F, Max, Model, OuterRef, Subquery
 from django.utils import timezone
 
+from chuangwei.problems import stats
 from chuangwei.problems.models import Problem, ProblemEvent
 
 from .bulk import write_history
@@ -92,6 +93,8 @@ def build_demo_problems(
         Problem.objects.filter(pk__gte=first[0]).update(
             created_at=F("reported_at"), updated_at=Subquery(last.values("created_at")[:1])
         )
+        # The bulk rows bypass the services that keep the daily counts: count them afresh.
+        stats.rebuild()
     return made + result.problems
 
 

@@ -1,0 +1,141 @@
+"""The ledger's daily counts (``ProblemDayCount``) stay equal to a recount of the ledger."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from chuangwei.problems import services, stats
+from chuangwei.problems.models import Problem, ProblemDayCount
+
+from .conftest import IN_B, MONDAY_9, SH
+from .images import make_jpeg, uploaded
+
+NOTE = "现场已处理"
+JPEG = make_jpeg(96, 72, text="fix")
+
+
+def photo() -> services.Upload:
+    return services.Upload(uploaded(JPEG))
+
+
+def stored() -> dict[tuple[date, int, int], tuple[int, ...]]:
+    """The stored counts without all-zero rows (a reversed change leaves one behind)."""
+    rows = ProblemDayCount.objects.values_list("day", "unit", "grid", *stats.MEASURES)
+    return {(d, u, g): tuple(m) for d, u, g, *m in rows if any(m)}
+
+
+def recounted() -> dict[tuple[date, int, int], tuple[int, ...]]:
+    before = stored()
+    stats.rebuild()
+    after = stored()
+    assert before == after, "the kept counts differ from a recount of the ledger"
+    return after
+
+
+def _close(problem: Problem, who: dict[str, Any], at: datetime) -> None:
+    services.dispatch_problem(problem, by=who["office"], now=at)
+    services.submit_rectification(
+        problem, by=who["handler_a"], note=NOTE, uploads=[photo()], now=at + timedelta(hours=1)
+    )
+    services.verify_pass(problem, by=who["inspector"], now=at + timedelta(hours=2))
+
+
+def test_a_report_counts_on_its_shanghai_day(report, ledger):
+    late = datetime(2026, 3, 2, 23, 30, tzinfo=SH)  # 15:30 UTC, still Monday in Shanghai
+    problem = report(at=late)
+    key = (date(2026, 3, 2), problem.unit_id, problem.grid_id)
+    assert stored() == {key: (1, 0, 0, 0, 0, 0)}
+
+
+def test_a_citizen_report_and_a_recurrence_are_counted(report, ledger):
+    first = report(source="citizen", needs_confirmation=False)
+    _close(first, ledger, MONDAY_9)
+    again = report(at=MONDAY_9 + timedelta(hours=5))
+    assert again.recurrence_of_id == first.pk
+    key = (date(2026, 3, 2), first.unit_id, first.grid_id)
+    assert stored() == {key: (2, 1, 1, 1, 1, 0)}
+
+
+def test_closing_counts_on_the_closing_day_with_on_time_and_rework(report, ledger):
+    problem = report()
+    services.dispatch_problem(problem, by=ledger["office"], now=MONDAY_9)
+    submit = MONDAY_9 + timedelta(hours=1)
+    services.submit_rectification(problem, by=ledger["handler_a"], note=NOTE, uploads=[photo()], now=submit)  # fmt: skip
+    services.verify_fail(problem, by=ledger["inspector"], note="未整改到位", now=submit + timedelta(hours=1))  # fmt: skip
+    services.submit_rectification(problem, by=ledger["handler_a"], note=NOTE, uploads=[photo()], now=submit + timedelta(hours=2))  # fmt: skip
+    tuesday = datetime(2026, 3, 3, 10, 0, tzinfo=SH)
+    services.verify_pass(problem, by=ledger["inspector"], now=tuesday)
+    unit, grid = problem.unit_id, problem.grid_id
+    assert stored() == {
+        (date(2026, 3, 2), unit, grid): (1, 0, 0, 0, 0, 0),
+        (date(2026, 3, 3), unit, grid): (0, 0, 0, 1, int(problem.closed_on_time), 1),
+    }
+    assert recounted() == stored()
+
+
+def test_a_reopen_takes_the_closure_back(report, ledger):
+    problem = report()
+    _close(problem, ledger, MONDAY_9)
+    services.reopen_problem(problem, by=ledger["office"], note="又出现了", now=MONDAY_9 + timedelta(days=1))  # fmt: skip
+    assert stored() == {(date(2026, 3, 2), problem.unit_id, problem.grid_id): (1, 0, 0, 0, 0, 0)}
+
+
+def test_a_citizen_review_reopen_takes_the_closure_back(report, ledger):
+    problem = report()
+    _close(problem, ledger, MONDAY_9)
+    services.reopen_for_review(problem, note="不满意", now=MONDAY_9 + timedelta(days=1))
+    assert stored() == {(date(2026, 3, 2), problem.unit_id, problem.grid_id): (1, 0, 0, 0, 0, 0)}
+
+
+def test_dispatching_to_another_unit_moves_the_report(report, ledger):
+    problem = report()
+    services.dispatch_problem(problem, by=ledger["office"], unit=ledger["community_b"], now=MONDAY_9)  # fmt: skip
+    assert stored() == {(date(2026, 3, 2), ledger["community_b"].pk, problem.grid_id): (1, 0, 0, 0, 0, 0)}  # fmt: skip
+
+
+def test_voiding_and_merging_keep_the_report(report, ledger):
+    kept, dropped, merged = report(), report(point=IN_B), report()
+    services.void_problem(dropped, by=ledger["office"], note="无效", now=MONDAY_9)
+    services.merge_problem(merged, into=kept, by=ledger["office"], now=MONDAY_9)
+    assert sum(row[0] for row in stored().values()) == 3
+    assert recounted() == stored()
+
+
+def test_a_direct_save_is_counted_and_an_edit_moves_the_count(ledger):
+    from chuangwei.places.models import Grid
+
+    grid = Grid.objects.get(code="GA")
+    problem = Problem.objects.create(
+        code="WT-X-1", tracking_code="TX1", source="hotline", category=ledger["category"],
+        lng=117.305, lat=34.805, unit=ledger["community_a"], grid=grid, status="reported",
+        reported_at=MONDAY_9,
+    )  # fmt: skip
+    problem.status, problem.closed_at, problem.closed_on_time = "closed", MONDAY_9 + timedelta(days=2), True  # fmt: skip
+    problem.save()
+    unit = ledger["community_a"].pk
+    assert stored() == {
+        (date(2026, 3, 2), unit, grid.pk): (1, 0, 0, 0, 0, 0),
+        (date(2026, 3, 4), unit, grid.pk): (0, 0, 0, 1, 1, 0),
+    }
+
+
+def test_a_failed_transition_changes_no_count(report, ledger):
+    problem = report()
+    stale = Problem.objects.get(pk=problem.pk)
+    services.accept_problem(problem, by=ledger["office"], now=MONDAY_9)
+    with pytest.raises(services.StaleTransition):
+        services.dispatch_problem(stale, by=ledger["office"], unit=ledger["community_b"], now=MONDAY_9)  # fmt: skip
+    assert stored() == {(date(2026, 3, 2), problem.unit_id, problem.grid_id): (1, 0, 0, 0, 0, 0)}
+
+
+def test_the_command_rebuilds_lost_counts(report, ledger, capsys):
+    problem = report()
+    _close(problem, ledger, MONDAY_9)
+    ProblemDayCount.objects.all().delete()
+    call_command("rebuild_day_counts")
+    assert "1 " in capsys.readouterr().out
+    assert stored() == {(date(2026, 3, 2), problem.unit_id, problem.grid_id): (1, 0, 0, 1, 1, 0)}
