@@ -413,7 +413,10 @@ def _reuse_matches(
     for photo in photos:
         condition |= Q(sha256=photo.sha256)
         if len(photo.phash) == 16:
-            condition |= Q(phash__startswith=photo.phash[:REUSE_BUCKET_CHARS])
+            # A prefix as a range of the (lower-case hex) hash: both databases walk the
+            # index; LIKE 'abcd%' made SQLite scan every photo (2 s at 3M photos).
+            prefix = photo.phash[:REUSE_BUCKET_CHARS]
+            condition |= Q(phash__gte=prefix, phash__lt=prefix + "g")
     found: dict[int, list[ProblemPhoto]] = {photo.pk: [] for photo in photos}
     if not photos:
         return found
