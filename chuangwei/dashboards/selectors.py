@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from chuangwei.core.sqldates import local_day
 from chuangwei.problems.choices import OPEN_STATUSES, ProblemSource, ProblemStatus
-from chuangwei.problems.models import Problem, ProblemDayCount
+from chuangwei.problems.models import Problem, ProblemDayCategoryCount, ProblemDayCount
 from chuangwei.reports import selectors as figures
 from chuangwei.standards.models import ProblemCategory
 
@@ -67,7 +67,8 @@ def _kpi(key: str, label: str, value: Any, url: str = "", *, suffix: str = "",
 
 
 class StoredCounts:
-    """The period's figures read from the ledger's daily counts (``ProblemDayCount``):
+    """The period's figures read from the ledger's daily counts (``ProblemDayCount``,
+    ``ProblemDayCategoryCount``):
     a month is a few thousand counting rows instead of every problem reported or closed in
     it. Only for a city-wide view without ledger filters (``for_query``); the counts are
     kept per unit and grid, and a scope or filter may follow departments or reporters."""
@@ -97,6 +98,18 @@ class StoredCounts:
             .order_by()
         )
         return [(unit or None, grid or None, n) for unit, grid, n in rows]
+
+    def reported_by_category_source(self) -> list[tuple[Any, str, int, int]]:
+        rows = (
+            ProblemDayCategoryCount.objects.filter(
+                day__gte=self.period.start, day__lte=self.period.end
+            )
+            .values_list("category", "source")
+            .annotate(n=Sum("reported"), recurred=Sum("recurred"))
+            .filter(n__gt=0)
+            .order_by()
+        )
+        return [(category or None, source, n, r) for category, source, n, r in rows]
 
     def closed_by_unit(self) -> list[tuple[int, int, int, int]]:
         rows = (
@@ -141,16 +154,18 @@ class PeriodReports:
             if stored is not None
             else list(reported.values_list("unit", "grid").annotate(n=Count("id")).order_by())
         )
-        return cls(
-            list(
+        by_category_source = (
+            stored.reported_by_category_source()
+            if stored is not None
+            else list(
                 reported.values_list("category", "source")
                 .annotate(
                     n=Count("id"), recurred=Count("id", filter=Q(recurrence_of__isnull=False))
                 )
                 .order_by()
-            ),
-            by_unit_grid,
+            )
         )
+        return cls(by_category_source, by_unit_grid)
 
     def totals(self) -> dict[str, int]:
         rows = self.by_category_source
@@ -402,7 +417,7 @@ def heat(problems: QuerySet[Problem], q: DashboardQuery) -> list[list[float]]:
             x=Func(F("lng") * 1000, function="ROUND"), y=Func(F("lat") * 1000, function="ROUND")
         )
         .values_list("y", "x")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("lat"))  # not COUNT(id): the (reported_at, lat, lng) index answers alone
         .order_by("-n")[:HEAT_CELLS]
     )
     return [[round(y / 1000, 3), round(x / 1000, 3), n] for y, x, n in rows]

@@ -1,31 +1,61 @@
-"""Daily counts of the ledger (``ProblemDayCount``), kept exact by differences.
+"""Daily counts of the ledger, kept exact by differences.
 
-A problem row contributes to at most two counting rows: its reporting day (reported,
-recurred, citizen) and, while closed, its closing day (closed, on time, reworked), each
-under the row's current unit and grid. A write computes the row's contributions before
-and after and adds the difference with one upsert per touched key, in the writer's
-transaction, so the counts always equal what GROUP BY over the ledger would give.
-``rebuild`` recomputes the table from the ledger (after bulk loads, or to repair).
+Two counting tables:
+
+- ``ProblemDayCount`` (day, unit, grid): reported, recurred, citizen on the reporting day;
+  closed, closed on time, closed after rework on the closing day while the problem is closed;
+- ``ProblemDayCategoryCount`` (day, category, source): reported and recurred on the
+  reporting day.
+
+A write computes the row's contributions before and after and adds the difference with one
+upsert per touched key, in the writer's transaction, so the counts always equal what GROUP
+BY over the ledger would give. ``rebuild`` recomputes both tables from the ledger (after
+bulk loads, or to repair).
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from .choices import ProblemSource, ProblemStatus
 
-MEASURES = ("reported", "recurred", "citizen", "closed", "closed_on_time", "closed_reworked")
-Key = tuple[date, int, int, str]  # day, unit, grid, measure
+
+@dataclass(frozen=True)
+class Table:
+    model_name: str
+    keys: tuple[str, ...]
+    measures: tuple[str, ...]
+
+    @property
+    def model(self) -> Any:
+        from . import models
+
+        return getattr(models, self.model_name)
+
+
+BY_UNIT = Table(
+    "ProblemDayCount",
+    ("day", "unit", "grid"),
+    ("reported", "recurred", "citizen", "closed", "closed_on_time", "closed_reworked"),
+)
+BY_CATEGORY = Table(
+    "ProblemDayCategoryCount", ("day", "category", "source"), ("reported", "recurred")
+)
+TABLES = (BY_UNIT, BY_CATEGORY)
+MEASURES = BY_UNIT.measures
+# (table, key values, measure)
+Key = tuple[Table, tuple[Any, ...], str]
 
 
 class Counts(Counter[Key]):
-    """A row's contributions: ``(day, unit, grid, measure) -> 1``."""
+    """A row's contributions: ``(table, key, measure) -> 1``."""
 
 
 def _day(value: datetime) -> date:
@@ -37,23 +67,26 @@ def contributions(problem: Any) -> Counts:
     unit, grid = problem.unit_id or 0, problem.grid_id or 0
     if problem.reported_at is not None:
         day = _day(problem.reported_at)
-        out[(day, unit, grid, "reported")] = 1
+        place, kind = (day, unit, grid), (day, problem.category_id or 0, problem.source)
+        out[(BY_UNIT, place, "reported")] = 1
+        out[(BY_CATEGORY, kind, "reported")] = 1
         if problem.recurrence_of_id is not None:
-            out[(day, unit, grid, "recurred")] = 1
+            out[(BY_UNIT, place, "recurred")] = 1
+            out[(BY_CATEGORY, kind, "recurred")] = 1
         if problem.source == ProblemSource.CITIZEN:
-            out[(day, unit, grid, "citizen")] = 1
+            out[(BY_UNIT, place, "citizen")] = 1
     if problem.status == ProblemStatus.CLOSED and problem.closed_at is not None:
-        day = _day(problem.closed_at)
-        out[(day, unit, grid, "closed")] = 1
+        closed = (_day(problem.closed_at), unit, grid)
+        out[(BY_UNIT, closed, "closed")] = 1
         if problem.closed_on_time:
-            out[(day, unit, grid, "closed_on_time")] = 1
+            out[(BY_UNIT, closed, "closed_on_time")] = 1
         if problem.rework_count:
-            out[(day, unit, grid, "closed_reworked")] = 1
+            out[(BY_UNIT, closed, "closed_reworked")] = 1
     return out
 
 
-FIELDS = ("reported_at", "unit_id", "grid_id", "recurrence_of_id", "source", "status",
-          "closed_at", "closed_on_time", "rework_count")  # fmt: skip
+FIELDS = ("reported_at", "unit_id", "grid_id", "category_id", "recurrence_of_id", "source",
+          "status", "closed_at", "closed_on_time", "rework_count")  # fmt: skip
 
 
 def stored_contributions(pk: int) -> Counts:
@@ -74,32 +107,33 @@ def stored_contributions(pk: int) -> Counts:
 
 def apply(before: Counts, after: Counts) -> None:
     """Add ``after - before`` to the stored counts (one upsert per touched key)."""
-    delta: dict[tuple[date, int, int], dict[str, int]] = defaultdict(dict)
+    delta: dict[Table, dict[tuple[Any, ...], dict[str, int]]] = defaultdict(
+        lambda: defaultdict(dict)
+    )
     for key in set(before) | set(after):
         change = after.get(key, 0) - before.get(key, 0)
         if change:
-            day, unit, grid, measure = key
-            delta[(day, unit, grid)][measure] = change
-    if delta:
-        _upsert(delta)
+            table, values, measure = key
+            delta[table][values][measure] = change
+    for table in TABLES:
+        if delta.get(table):
+            _upsert(table, delta[table])
 
 
-def _upsert(delta: dict[tuple[date, int, int], dict[str, int]]) -> None:
-    from .models import ProblemDayCount
-
-    table = connection.ops.quote_name(ProblemDayCount._meta.db_table)
-    columns = ", ".join(MEASURES)
-    sets = ", ".join(f"{m} = {table}.{m} + excluded.{m}" for m in MEASURES)
+def _upsert(table: Table, delta: dict[tuple[Any, ...], dict[str, int]]) -> None:
+    name = connection.ops.quote_name(table.model._meta.db_table)
+    keys, measures = table.keys, table.measures
+    sets = ", ".join(f"{m} = {name}.{m} + excluded.{m}" for m in measures)
     sql = (
-        f"INSERT INTO {table} (day, unit, grid, {columns}) "
-        f"VALUES (%s, %s, %s, {', '.join(['%s'] * len(MEASURES))}) "
-        f"ON CONFLICT (day, unit, grid) DO UPDATE SET {sets}"
+        f"INSERT INTO {name} ({', '.join(keys + measures)}) "
+        f"VALUES ({', '.join(['%s'] * (len(keys) + len(measures)))}) "
+        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {sets}"
     )
     # Sorted keys: two writers touching the same rows lock them in the same order.
     rows = [
-        (connection.ops.adapt_datefield_value(day), unit, grid,
-         *(changes.get(m, 0) for m in MEASURES))
-        for (day, unit, grid), changes in sorted(delta.items())
+        (connection.ops.adapt_datefield_value(values[0]), *values[1:],
+         *(changes.get(m, 0) for m in measures))
+        for values, changes in sorted(delta.items())
     ]  # fmt: skip
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(sql, rows)
@@ -107,49 +141,54 @@ def _upsert(delta: dict[tuple[date, int, int], dict[str, int]]) -> None:
 
 def rebuild() -> int:
     """Recompute every count from the ledger; returns the number of counting rows."""
-    from django.db.models import F
-
     from chuangwei.core.sqldates import local_day
 
-    from .models import Problem, ProblemDayCount
+    from .models import Problem
 
-    rows: dict[tuple[date, int, int], dict[str, int]] = defaultdict(
-        lambda: dict.fromkeys(MEASURES, 0)
-    )
-    reported = (
-        Problem.objects.annotate(day=local_day(F("reported_at")))
-        .values_list("day", "unit", "grid")
-        .annotate(
-            n=Count("id"),
-            recurred=Count("id", filter=Q(recurrence_of__isnull=False)),
-            citizen=Count("id", filter=Q(source=ProblemSource.CITIZEN)),
+    def grouped(qs: Any, *keys: str, **measures: Any) -> Any:
+        return (
+            qs.annotate(day=local_day(F(keys[0])))
+            .values_list("day", *keys[1:])
+            .annotate(**measures)
+            .order_by()
         )
-        .order_by()
+
+    recurring = Q(recurrence_of__isnull=False)
+    by_unit: dict[tuple[Any, ...], dict[str, int]] = defaultdict(
+        lambda: dict.fromkeys(BY_UNIT.measures, 0)
     )
-    for day, unit, grid, n, recurred, citizen in reported:
-        row = rows[(_as_date(day), unit or 0, grid or 0)]
-        row.update(reported=n, recurred=recurred, citizen=citizen)
-    closed = (
-        Problem.objects.filter(status=ProblemStatus.CLOSED, closed_at__isnull=False)
-        .annotate(day=local_day(F("closed_at")))
-        .values_list("day", "unit", "grid")
-        .annotate(
-            n=Count("id"),
-            on_time=Count("id", filter=Q(closed_on_time=True)),
-            reworked=Count("id", filter=Q(rework_count__gt=0)),
+    for day, unit, grid, n, recurred, citizen in grouped(
+        Problem.objects, "reported_at", "unit", "grid", n=Count("id"),
+        recurred=Count("id", filter=recurring),
+        citizen=Count("id", filter=Q(source=ProblemSource.CITIZEN)),
+    ):  # fmt: skip
+        by_unit[(_as_date(day), unit or 0, grid or 0)].update(reported=n, recurred=recurred, citizen=citizen)  # fmt: skip
+    closed = Problem.objects.filter(status=ProblemStatus.CLOSED, closed_at__isnull=False)
+    for day, unit, grid, n, on_time, reworked in grouped(
+        closed, "closed_at", "unit", "grid", n=Count("id"),
+        on_time=Count("id", filter=Q(closed_on_time=True)),
+        reworked=Count("id", filter=Q(rework_count__gt=0)),
+    ):  # fmt: skip
+        by_unit[(_as_date(day), unit or 0, grid or 0)].update(closed=n, closed_on_time=on_time, closed_reworked=reworked)  # fmt: skip
+    by_category = {
+        (_as_date(day), category or 0, source): {"reported": n, "recurred": recurred}
+        for day, category, source, n, recurred in grouped(
+            Problem.objects, "reported_at", "category", "source", n=Count("id"),
+            recurred=Count("id", filter=recurring),
         )
-        .order_by()
-    )
-    for day, unit, grid, n, on_time, reworked in closed:
-        row = rows[(_as_date(day), unit or 0, grid or 0)]
-        row.update(closed=n, closed_on_time=on_time, closed_reworked=reworked)
+    }  # fmt: skip
     with transaction.atomic():
-        ProblemDayCount.objects.all().delete()
-        ProblemDayCount.objects.bulk_create(
-            (ProblemDayCount(day=d, unit=u, grid=g, **m) for (d, u, g), m in sorted(rows.items())),
-            batch_size=2000,
-        )
-    return len(rows)
+        for table, rows in ((BY_UNIT, by_unit), (BY_CATEGORY, by_category)):
+            model = table.model
+            model.objects.all().delete()
+            model.objects.bulk_create(
+                (
+                    model(**dict(zip(table.keys, k, strict=True)), **m)
+                    for k, m in sorted(rows.items())
+                ),
+                batch_size=2000,
+            )
+    return len(by_unit) + len(by_category)
 
 
 def _as_date(value: Any) -> date:

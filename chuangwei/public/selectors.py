@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -316,9 +316,11 @@ class SatisfactionFigure:
 def satisfaction_between(problems: Any, start: date, end: date) -> SatisfactionFigure:
     """Ratings given from ``start`` to ``end`` (Shanghai days, inclusive) on ``problems``;
     满意 and 基本满意 count as satisfied."""
+    # EXISTS per rating, not ``problem IN (problems)``: SQLite drove the IN from the
+    # problems side and visited every problem of the city (130 ms at 1M) for a few ratings.
     counts = dict(
         SatisfactionRating.objects.filter(
-            problem__in=problems.values("pk"),
+            Exists(problems.filter(pk=OuterRef("problem_id"))),
             created_at__gte=_day_start(start),
             created_at__lt=_day_start(end + timedelta(days=1)),
         )

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q, QuerySet
 from django.utils import timezone
 
 from chuangwei.org.choices import OrgUnitKind
@@ -182,9 +182,13 @@ def unit_table(
         )
     # COUNT(status), not COUNT(id): the (status, unit, due_at) index then answers alone
     # (an index-only scan: 20 ms instead of 170 ms over ~150,000 open rows at 1M).
+    # Grouped by ``unit_id + 0``: grouping by the bare column made SQLite walk the
+    # (unit, status) index over every problem to get the groups in order (345 ms at 1M);
+    # the expression leaves it the (status, unit, due_at) ranges (40 ms).
     opened = (
         problems.filter(status__in=OPEN_STATUSES)
-        .values_list("unit")
+        .annotate(open_unit=ExpressionWrapper(F("unit_id") + 0, output_field=IntegerField()))
+        .values_list("open_unit")
         .annotate(
             n=Count("status"),
             overdue=Count("status", filter=Q(status=ProblemStatus.DISPATCHED, due_at__lt=now)),

@@ -3,13 +3,6 @@
 from django.db import migrations, models
 
 
-def count_existing(apps, schema_editor):  # type: ignore[no-untyped-def]
-    from chuangwei.problems import stats
-
-    if apps.get_model("problems", "Problem").objects.exists():
-        stats.rebuild()
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -37,5 +30,4 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('day', 'unit', 'grid'), name='problems_daycount_key')],
             },
         ),
-        migrations.RunPython(count_existing, migrations.RunPython.noop),
     ]

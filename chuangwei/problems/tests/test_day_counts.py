@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from chuangwei.problems import services, stats
-from chuangwei.problems.models import Problem, ProblemDayCount
+from chuangwei.problems.models import Problem, ProblemDayCategoryCount, ProblemDayCount
 
 from .conftest import IN_B, MONDAY_9, SH
 from .images import make_jpeg, uploaded
@@ -28,12 +28,17 @@ def stored() -> dict[tuple[date, int, int], tuple[int, ...]]:
     return {(d, u, g): tuple(m) for d, u, g, *m in rows if any(m)}
 
 
+def by_category() -> dict[tuple[date, int, str], tuple[int, int]]:
+    rows = ProblemDayCategoryCount.objects.values_list("day", "category", "source", "reported", "recurred")  # fmt: skip
+    return {(d, c, s): (n, r) for d, c, s, n, r in rows if n or r}
+
+
 def recounted() -> dict[tuple[date, int, int], tuple[int, ...]]:
-    before = stored()
+    before = stored(), by_category()
     stats.rebuild()
-    after = stored()
+    after = stored(), by_category()
     assert before == after, "the kept counts differ from a recount of the ledger"
-    return after
+    return after[0]
 
 
 def _close(problem: Problem, who: dict[str, Any], at: datetime) -> None:
@@ -137,5 +142,19 @@ def test_the_command_rebuilds_lost_counts(report, ledger, capsys):
     _close(problem, ledger, MONDAY_9)
     ProblemDayCount.objects.all().delete()
     call_command("rebuild_day_counts")
-    assert "1 " in capsys.readouterr().out
+    assert "2 daily counting rows rebuilt." in capsys.readouterr().out
     assert stored() == {(date(2026, 3, 2), problem.unit_id, problem.grid_id): (1, 0, 0, 1, 1, 0)}
+
+
+def test_reports_are_counted_per_category_and_source(report, ledger):
+    first = report(source="citizen", needs_confirmation=False)
+    _close(first, ledger, MONDAY_9)
+    report(at=MONDAY_9 + timedelta(hours=5))  # a recurrence of the first
+    report(point=IN_B, source="hotline", at=datetime(2026, 3, 3, 0, 30, tzinfo=SH))
+    category = ledger["category"].pk
+    assert by_category() == {
+        (date(2026, 3, 2), category, "citizen"): (1, 0),
+        (date(2026, 3, 2), category, "grid_patrol"): (1, 1),
+        (date(2026, 3, 3), category, "hotline"): (1, 0),
+    }
+    assert recounted() == stored()
