@@ -297,6 +297,37 @@ def _attributes(category: ProblemCategory, given: dict[str, Any]) -> dict[str, A
     return clean
 
 
+class _Errors:
+    """Runs every check of a request and keeps each InvalidInput, so one answer lists all
+    the faults of a request instead of the first."""
+
+    def __init__(self) -> None:
+        self.fields: dict[str, list[Any]] = {}
+        self.found: list[InvalidInput] = []
+
+    def add(self, exc: InvalidInput) -> None:
+        self.found.append(exc)
+        for name, messages in (exc.fields or {}).items():
+            self.fields.setdefault(name, []).extend(messages)
+
+    def check(self, fn: Any, *args: Any) -> Any:
+        try:
+            return fn(*args)
+        except InvalidInput as exc:
+            self.add(exc)
+            return None
+
+    def raise_any(self) -> None:
+        if len(self.found) == 1:
+            raise self.found[0]
+        if self.found:
+            raise InvalidInput(
+                _("The service request has %(n)s errors.") % {"n": len(self.found)},
+                code="invalid_request",
+                fields=self.fields,
+            )
+
+
 def _text(value: str, limit: int, name: str) -> str:
     value = value.strip()
     if len(value) > limit:
@@ -308,8 +339,8 @@ def _text(value: str, limit: int, name: str) -> str:
     return value
 
 
-def _contact(data: ServiceRequestInput) -> dict[str, str]:
-    email = _text(data.email, 254, "email")
+def _email(value: str) -> str:
+    email = _text(value, 254, "email")
     if email:
         try:
             validate_email(email)
@@ -317,11 +348,23 @@ def _contact(data: ServiceRequestInput) -> dict[str, str]:
             raise _invalid(
                 _("The e-mail address is not valid."), "invalid_email", "email"
             ) from None
-    phone = _text(data.phone, 20, "phone")
+    return email
+
+
+def _phone(value: str) -> str:
+    phone = _text(value, 20, "phone")
     if phone and not all(c.isdigit() or c in "+-() " for c in phone):
         raise _invalid(_("The phone number is not valid."), "invalid_phone", "phone")
-    first = _text(data.first_name, 50, "first_name")
-    last = _text(data.last_name, 50, "last_name")
+    return phone
+
+
+def _contact(data: ServiceRequestInput) -> dict[str, str]:
+    errors = _Errors()
+    email = errors.check(_email, data.email)
+    phone = errors.check(_phone, data.phone)
+    first = errors.check(_text, data.first_name, 50, "first_name")
+    last = errors.check(_text, data.last_name, 50, "last_name")
+    errors.raise_any()
     return {
         "email": email,
         "phone": phone,
@@ -367,28 +410,35 @@ def submit_request(
     now = now or timezone.now()
     if not client.is_active:
         raise NotAllowed(_("The api_key is not valid."), code="bad_api_key")
+    errors = _Errors()
     code = data.service_code.strip()
+    category = None
     if not code:
-        raise _invalid(_("service_code is required."), "missing_service_code", "service_code")
-    category = public_categories().filter(code=code).first()
-    if category is None:
-        raise UnknownService(fields={"service_code": [UnknownService.default_message]})
-    lng, lat = _location(data)
-    description = strip_tags(_text(data.description, MAX_DESCRIPTION, "description"))
-    address = _text(data.address_string, 200, "address_string")
-    contact = _contact(data)
-    attributes = _attributes(category, data.attributes)
-    media_urls = _media_urls(data.media_urls)
+        errors.add(_invalid(_("service_code is required."), "missing_service_code", "service_code"))
+    else:
+        category = public_categories().filter(code=code).first()
+        if category is None:
+            raise UnknownService(fields={"service_code": [UnknownService.default_message]})
+    location = errors.check(_location, data)
+    description = strip_tags(errors.check(_text, data.description, MAX_DESCRIPTION, "description") or "")  # fmt: skip
+    address = errors.check(_text, data.address_string, 200, "address_string") or ""
+    contact = errors.check(_contact, data) or {}
+    attributes = errors.check(_attributes, category, data.attributes) if category else {}
+    media_urls = errors.check(_media_urls, data.media_urls) or []
     if len(files) > MAX_UPLOADS:
-        raise _invalid(
-            _("At most %(n)s media files.") % {"n": MAX_UPLOADS}, "too_many_media", "media"
+        errors.add(
+            _invalid(
+                _("At most %(n)s media files.") % {"n": MAX_UPLOADS}, "too_many_media", "media"
+            )
         )
     extra = {
-        "device_id": _text(data.device_id, 100, "device_id"),
-        "account_id": _text(data.account_id, 100, "account_id"),
-        "address_id": _text(data.address_id, 100, "address_id"),
-        "zipcode": _text(data.zipcode, 20, "zipcode"),
+        "device_id": errors.check(_text, data.device_id, 100, "device_id"),
+        "account_id": errors.check(_text, data.account_id, 100, "account_id"),
+        "address_id": errors.check(_text, data.address_id, 100, "address_id"),
+        "zipcode": errors.check(_text, data.zipcode, 20, "zipcode"),
     }
+    errors.raise_any()
+    lng, lat = location
     token = secrets.token_urlsafe(12)
     with transaction.atomic():
         problem = problem_services.report_problem(

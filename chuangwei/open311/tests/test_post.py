@@ -309,3 +309,14 @@ def test_body_over_the_size_limit_is_413(o311: dict[str, Any], client: Any, sett
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2_000
     response = _refused(client, fms_fields(description="很" * 1500), 413)
     assert response.json()[0]["code"] == 413
+
+
+def test_every_fault_of_a_request_is_reported_at_once(o311: dict[str, Any], client: Any) -> None:
+    fields = fms_fields(email="not-an-email", phone="call me maybe", lat="north")
+    body = _refused(client, fields, 400).json()
+    assert [e["code"] for e in body] == [400, 400, 400]
+    assert [e["description"] for e in body] == [
+        "lat 必须是十进制数。",
+        "电子邮箱地址无效。",
+        "电话号码无效。",
+    ]
