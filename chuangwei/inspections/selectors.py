@@ -281,3 +281,21 @@ def patrol_coverage(
         for w, c in table.items()
     ]
     return sorted(rows, key=lambda r: (r.mean_share, r.checkins, r.name))
+
+
+def checkin_warning(checkin: PatrolCheckin, user: Any) -> str:
+    """What the worker should know about a check-in just kept: outside every grid, or in a
+    grid outside their area (it counts for that grid's coverage, not theirs). Empty when
+    it fell in their own area."""
+    from django.utils.translation import gettext as _
+
+    grid = checkin.grid
+    if grid is None:
+        return _("This spot is outside every grid. The check-in is kept but covers no grid.")
+    unit = grid.unit
+    if unit is not None and not user.scope.covers_path(unit.path):
+        return _(
+            "This spot is in grid %(grid)s, outside your area. The check-in is kept; "
+            "check your position if you are patrolling your own grid."
+        ) % {"grid": grid.name or grid.code}
+    return ""

@@ -22,7 +22,7 @@ from chuangwei.core.views import domain_error_message
 from chuangwei.problems.choices import PhotoKind
 from chuangwei.problems.services import Upload
 
-from . import permissions, scoring, services
+from . import permissions, scoring, selectors, services
 from .choices import RESULT_STATUS_COLORS, SCORING_TASK_STATUSES
 from .forms import BandForm, DeductionForm
 from .models import InspectionTask, PatrolCheckin, SheetItem
@@ -177,7 +177,7 @@ def patrol_checkin(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST":
         try:
-            services.check_in(
+            checkin = services.check_in(
                 by=request.user,
                 lng=request.POST.get("lng"),
                 lat=request.POST.get("lat"),
@@ -186,7 +186,11 @@ def patrol_checkin(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             error = domain_error_message(exc)
         else:
-            messages.success(request, _("Checked in."))
+            warning = selectors.checkin_warning(checkin, request.user)
+            if warning:
+                messages.warning(request, warning)
+            else:
+                messages.success(request, _("Checked in."))
             return redirect("inspections:patrol_checkin")
     since = timezone.now() - timedelta(days=1)
     mine = PatrolCheckin.objects.filter(worker=request.user, at__gte=since).select_related("grid")

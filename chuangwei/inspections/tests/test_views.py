@@ -315,6 +315,27 @@ def test_checkin_page_for_grid_worker(client_as: Any, insp: dict[str, Any]) -> N
 
 
 @pytest.mark.parametrize(
+    ("point", "message"),
+    [
+        (("117.305", "34.805"), "打卡成功。"),
+        (("117.325", "34.805"), "不在您负责的区域"),
+        (("118.5", "35.5"), "不在任何网格内"),
+    ],
+)
+def test_checkin_warns_outside_the_workers_area(
+    client_as: Any, insp: dict[str, Any], point: tuple[str, str], message: str
+) -> None:
+    from chuangwei.inspections.models import PatrolCheckin
+
+    client = client_as("grid_worker")
+    response = client.post(
+        reverse("inspections:patrol_checkin"), {"lng": point[0], "lat": point[1]}, follow=True
+    )
+    assert message in response.content.decode()
+    assert PatrolCheckin.objects.count() == 1  # kept in every case
+
+
+@pytest.mark.parametrize(
     ("persona", "status"), [("handler_a", 403), ("inspector", 403), ("anonymous", 302)]
 )
 def test_checkin_page_denied(
