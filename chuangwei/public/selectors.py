@@ -330,3 +330,23 @@ def satisfaction_between(problems: Any, start: date, end: date) -> SatisfactionF
     total = sum(counts.values())
     satisfied = sum(n for level, n in counts.items() if level in SATISFIED_LEVELS)
     return SatisfactionFigure(rate(satisfied, total), total)
+
+
+OUTLINES_SECONDS = 600
+
+
+def district_outlines() -> dict[str, Any]:
+    """The top-level grids (districts) as GeoJSON with their names only, for the public map
+    picker; kept ten minutes in the cache."""
+    from django.core.cache import cache
+
+    from chuangwei.lib import geo
+    from chuangwei.places.models import Grid
+
+    key = "public:district-outlines"
+    found = cache.get(key)
+    if found is None:
+        rows = Grid.objects.filter(level=1).order_by("code").values_list("geometry", "name")
+        found = geo.feature_collection((geometry, {"name": name}) for geometry, name in rows)
+        cache.set(key, found, OUTLINES_SECONDS)
+    return found

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("report/", views.report, name="report"),
     path("report/nearby.json", views.nearby, name="nearby"),
+    path("report/outlines.json", views.outlines, name="outlines"),
     path("report/done/<str:code>/", views.report_done, name="report_done"),
     path("track/", views.track_search, name="track_search"),
     path("track/<str:code>/", views.track, name="track"),

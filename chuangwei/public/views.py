@@ -166,6 +166,12 @@ def nearby(request: HttpRequest) -> JsonResponse:
 
 
 @require_GET
+def outlines(request: HttpRequest) -> JsonResponse:
+    """The districts' outlines (names only) that the citizens' map picker draws, so the
+    map shows where the city is even without map tiles."""
+    return JsonResponse(selectors.district_outlines())
+
+
 def track_search(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("code", "").strip()
     context: dict[str, Any] = {"title": _("Track my report"), "code": code}

@@ -64,8 +64,13 @@ def test_citizen_reports_tracks_and_rates(citizen: Any, ledger: dict[str, Any], 
     PublicCategory.objects.create(
         category=ledger["category"], name="暴露垃圾", icon="bi-trash", description="裸露垃圾"
     )
+    from chuangwei.places.tests.factories import GridFactory
+
+    GridFactory(code="D1", name="甲区", level=1, bounds=(117.30, 34.80, 117.34, 34.82))
     page = citizen
     page.goto(f"{page.base}/public/report/")
+    # Without map tiles the picker still shows where the city is: the district outline.
+    page.wait_for_selector("#report-map .leaflet-overlay-pane path")
     page.click("label.cw-p-cat:has-text('暴露垃圾')")
     page.set_input_files("#id_photos", jpeg("before.jpg", 7, "before"))
     page.wait_for_selector("#photo-previews img.cw-m-thumb")
@@ -112,8 +117,13 @@ def test_citizen_sees_a_clear_message_without_location(
     citizen: Any, ledger: dict[str, Any], settings: Any
 ):
     PublicCategory.objects.create(category=ledger["category"], name="暴露垃圾", icon="bi-trash")
+    from chuangwei.places.tests.factories import GridFactory
+
+    GridFactory(code="D1", name="甲区", level=1, bounds=(117.30, 34.80, 117.34, 34.82))
     page = citizen
     page.goto(f"{page.base}/public/report/")
+    # Without map tiles the picker still shows where the city is: the district outline.
+    page.wait_for_selector("#report-map .leaflet-overlay-pane path")
     page.click("label.cw-p-cat:has-text('暴露垃圾')")
     page.set_input_files("#id_photos", jpeg("before.jpg", 7, "before"))
     page.click("#report-submit")

@@ -420,3 +420,19 @@ def test_my_reports_lists_what_this_phone_sent(
     )
     assert (len(codes), codes) == (2, sent)
     assert "mine" not in Client().get("/public/track/").context
+
+
+def test_the_map_picker_gets_district_outlines_with_names_only(public: dict[str, Any]) -> None:
+    from chuangwei.places.tests.factories import GridFactory
+
+    GridFactory(code="D1", name="甲区", level=1, bounds=(117.30, 34.80, 117.34, 34.82))
+    data = Client().get("/public/report/outlines.json").json()
+    assert data["type"] == "FeatureCollection"
+    assert [f["properties"] for f in data["features"]] == [{"name": "甲区"}]
+    assert data["features"][0]["geometry"]["type"] in ("Polygon", "MultiPolygon")
+
+
+def test_the_report_form_names_the_outlines_url(public: dict[str, Any]) -> None:
+    page = Client().get("/public/report/").content.decode()
+    assert 'data-outlines-url="/public/report/outlines.json"' in page
+    assert "js/map.js" in page

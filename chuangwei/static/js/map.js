@@ -17,6 +17,64 @@
     }
   }
 
+  // Grid outlines from a GeoJSON URL, drawn under everything else (fit: zoom to them).
+  function gridOutlines(url, map, fit) {
+    return fetch(url, { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (fc) {
+        const layer = L.geoJSON(fc, { style: { color: "#16a34a", weight: 1, fillOpacity: 0.04 }, interactive: false }).addTo(map);
+        if (fit && layer.getBounds().isValid()) { map.fitBounds(layer.getBounds()); }
+        return layer;
+      });
+  }
+
+  // The point picker of the report forms (staff phone report, citizens' 随手拍): tap or drag
+  // a pin, or take the phone's position; writes WGS-84 into the lng/lat inputs. Grid outlines
+  // make the map readable without tiles. opts: mapEl, config, lng, lat, status, messages
+  // {locating, located, denied}, outlinesUrl, onPoint(latlng).
+  window.cwPointPicker = function (opts) {
+    const map = L.map(opts.mapEl, { zoomSnap: 0.25, attributionControl: false });
+    addTiles(map, opts.config || {});
+    map.setView([34.81, 117.32], 12);
+    if (opts.outlinesUrl) { gridOutlines(opts.outlinesUrl, map, !opts.lng.value); }
+    let pin = null;
+
+    function setPoint(latlng, zoom) {
+      opts.lng.value = latlng.lng.toFixed(7);
+      opts.lat.value = latlng.lat.toFixed(7);
+      if (!pin) {
+        pin = L.marker(latlng, { draggable: true, autoPan: true }).addTo(map);
+        pin.on("dragend", function () { setPoint(pin.getLatLng()); });
+      } else {
+        pin.setLatLng(latlng);
+      }
+      if (zoom) { map.setView(latlng, 17); }
+      if (opts.onPoint) { opts.onPoint(latlng); }
+    }
+
+    function locate() {
+      const say = function (text) { if (opts.status) { opts.status.textContent = text; } };
+      if (!navigator.geolocation) { say(opts.messages.denied); return; }
+      say(opts.messages.locating);
+      navigator.geolocation.getCurrentPosition(function (pos) {
+        setPoint(L.latLng(pos.coords.latitude, pos.coords.longitude), true);
+        say(opts.messages.located);
+      }, function () {
+        say(opts.messages.denied);
+      }, { enableHighAccuracy: true, timeout: 10000, maximumAge: 30000 });
+    }
+
+    map.on("click", function (e) { setPoint(e.latlng); });
+    if (opts.lng.value && opts.lat.value) {
+      setPoint(L.latLng(parseFloat(opts.lat.value), parseFloat(opts.lng.value)), true);
+    } else {
+      locate();
+    }
+    return { map: map, setPoint: setPoint, locate: locate };
+  };
+  window.cwMapTiles = addTiles;
+  window.cwGridOutlines = gridOutlines;
+
   function makeMap(el, config) {
     const map = L.map(el, { preferCanvas: true, zoomSnap: 0.25 });
     addTiles(map, config || {});

@@ -38,23 +38,8 @@
     if (link) { link.setAttribute("href", link.getAttribute("href").split("?")[0] + location.search); }
   });
 
-  function addTiles(map, config) {
-    if (config.tiles === "osm") {
-      L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", { maxZoom: 19, attribution: "© OpenStreetMap" }).addTo(map);
-    } else if (config.tiles === "tianditu" && config.tiandituKey && config.tiandituKey !== "-") {
-      L.tileLayer("https://t{s}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=vec&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=" + config.tiandituKey, { subdomains: "01234567", maxZoom: 18 }).addTo(map);
-    }
-  }
-
-  function gridOutlines(url, map, fit) {
-    return fetch(url, { credentials: "same-origin" })
-      .then(function (r) { return r.json(); })
-      .then(function (fc) {
-        const layer = L.geoJSON(fc, { style: { color: "#16a34a", weight: 1, fillOpacity: 0.04 }, interactive: false }).addTo(map);
-        if (fit && layer.getBounds().isValid()) { map.fitBounds(layer.getBounds()); }
-        return layer;
-      });
-  }
+  const addTiles = window.cwMapTiles;
+  const gridOutlines = window.cwGridOutlines;
 
   // The problem map: the list's filter, points coloured by status, small-grid outlines.
   window.cwProblemMap = function (elId, configId) {
@@ -112,11 +97,6 @@
     const status = document.getElementById("locate-status");
     const category = form.querySelector("select[name=category]");
     const photos = document.getElementById("id_photos");
-    const map = L.map(mapEl, { zoomSnap: 0.25, attributionControl: false });
-    addTiles(map, config);
-    map.setView([34.81, 117.4], 12);
-    let pin = null;
-    gridOutlines(mapEl.dataset.gridsUrl + "?level=3", map, !lng.value);
 
     function toast(text, error) {
       const box = document.querySelector(".cw-m-toasts");
@@ -125,31 +105,6 @@
       t.textContent = text;
       box.appendChild(t);
       setTimeout(function () { t.remove(); }, 2500);
-    }
-
-    function setPoint(latlng, zoom) {
-      lng.value = latlng.lng.toFixed(7);
-      lat.value = latlng.lat.toFixed(7);
-      if (!pin) {
-        pin = L.marker(latlng, { draggable: true, autoPan: true }).addTo(map);
-        pin.on("dragend", function () { setPoint(pin.getLatLng()); });
-      } else {
-        pin.setLatLng(latlng);
-      }
-      if (zoom) { map.setView(latlng, 17); }
-      form.querySelector("#report-map").closest(".cw-m-cell").classList.remove("is-invalid");
-      lookupNearby();
-    }
-
-    function locate() {
-      if (!navigator.geolocation) { status.textContent = form.dataset.msgDenied; return; }
-      status.textContent = form.dataset.msgLocating;
-      navigator.geolocation.getCurrentPosition(function (pos) {
-        setPoint(L.latLng(pos.coords.latitude, pos.coords.longitude), true);
-        status.textContent = form.dataset.msgLocated;
-      }, function () {
-        status.textContent = form.dataset.msgDenied;
-      }, { enableHighAccuracy: true, timeout: 10000, maximumAge: 30000 });
     }
 
     function lookupNearby() {
@@ -178,14 +133,17 @@
         });
     }
 
-    map.on("click", function (e) { setPoint(e.latlng); });
+    const picker = window.cwPointPicker({
+      mapEl: mapEl, config: config, lng: lng, lat: lat, status: status,
+      messages: { locating: form.dataset.msgLocating, located: form.dataset.msgLocated, denied: form.dataset.msgDenied },
+      outlinesUrl: mapEl.dataset.gridsUrl + "?level=3",
+      onPoint: function () {
+        form.querySelector("#report-map").closest(".cw-m-cell").classList.remove("is-invalid");
+        lookupNearby();
+      },
+    });
     category.addEventListener("change", lookupNearby);
-    document.getElementById("relocate").addEventListener("click", locate);
-    if (lng.value && lat.value) {
-      setPoint(L.latLng(parseFloat(lat.value), parseFloat(lng.value)), true);
-    } else {
-      locate();
-    }
+    document.getElementById("relocate").addEventListener("click", picker.locate);
 
     photos.addEventListener("change", function () {
       const box = document.getElementById("photo-previews");

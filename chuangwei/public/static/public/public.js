@@ -53,44 +53,9 @@
     const status = document.getElementById("locate-status");
     const photos = document.getElementById("id_photos");
     const description = document.getElementById("id_description");
-    const map = L.map(mapEl, { zoomSnap: 0.25, attributionControl: false });
-    if (config.tiles === "osm") {
-      L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", { maxZoom: 19 }).addTo(map);
-    } else if (config.tiles === "tianditu" && config.tiandituKey && config.tiandituKey !== "-") {
-      L.tileLayer("https://t{s}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=vec&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=" + config.tiandituKey, { subdomains: "01234567", maxZoom: 18 }).addTo(map);
-    }
-    map.setView([34.81, 117.32], 12);
-    let pin = null;
-
     function category() {
       const checked = form.querySelector("input[name=category]:checked");
       return checked ? checked.value : "";
-    }
-
-    function setPoint(latlng, zoom) {
-      lng.value = latlng.lng.toFixed(7);
-      lat.value = latlng.lat.toFixed(7);
-      crs.value = "wgs84";
-      if (!pin) {
-        pin = L.marker(latlng, { draggable: true, autoPan: true }).addTo(map);
-        pin.on("dragend", function () { setPoint(pin.getLatLng()); });
-      } else {
-        pin.setLatLng(latlng);
-      }
-      if (zoom) { map.setView(latlng, 17); }
-      document.getElementById("location-cell").classList.remove("is-invalid");
-      lookupNearby();
-    }
-
-    function locate() {
-      if (!navigator.geolocation) { status.textContent = form.dataset.msgDenied; return; }
-      status.textContent = form.dataset.msgLocating;
-      navigator.geolocation.getCurrentPosition(function (pos) {
-        setPoint(L.latLng(pos.coords.latitude, pos.coords.longitude), true);
-        status.textContent = form.dataset.msgLocated;
-      }, function () {
-        status.textContent = form.dataset.msgDenied;
-      }, { enableHighAccuracy: true, timeout: 10000, maximumAge: 30000 });
     }
 
     function lookupNearby() {
@@ -115,7 +80,16 @@
         .catch(function () { box.classList.add("d-none"); });
     }
 
-    map.on("click", function (e) { setPoint(e.latlng); });
+    const picker = window.cwPointPicker({
+      mapEl: mapEl, config: config, lng: lng, lat: lat, status: status,
+      messages: { locating: form.dataset.msgLocating, located: form.dataset.msgLocated, denied: form.dataset.msgDenied },
+      outlinesUrl: form.dataset.outlinesUrl,
+      onPoint: function () {
+        crs.value = "wgs84";
+        document.getElementById("location-cell").classList.remove("is-invalid");
+        lookupNearby();
+      },
+    });
     form.querySelectorAll("input[name=category]").forEach(function (input) {
       input.addEventListener("change", function () {
         document.getElementById("category-help").textContent = input.closest("label").title;
@@ -123,12 +97,7 @@
         lookupNearby();
       });
     });
-    document.getElementById("relocate").addEventListener("click", locate);
-    if (lng.value && lat.value) {
-      setPoint(L.latLng(parseFloat(lat.value), parseFloat(lng.value)), true);
-    } else {
-      locate();
-    }
+    document.getElementById("relocate").addEventListener("click", picker.locate);
 
     function count() { document.getElementById("description-count").textContent = description.value.length; }
     description.addEventListener("input", count);
