@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -36,13 +37,24 @@ from ..choices import (
 from ..models import CalendarDay, DeadlineRule, Problem, ProblemEvent, ProblemPhoto
 from ..permissions import actions_for
 
+_PK = 987654321
 
-def photo_url(photo_id: int, variant: str) -> str | None:
-    """The UI's photo view (``original`` or ``thumb``), or None if that view is not installed."""
+
+@lru_cache(maxsize=32)
+def _photo_url_pattern(prefix: str, variant: str) -> str | None:
     try:
-        return reverse("problems:photo", kwargs={"pk": photo_id, "variant": variant})
+        return reverse("problems:photo", kwargs={"pk": _PK, "variant": variant})
     except NoReverseMatch:
         return None
+
+
+def photo_url(photo_id: int, variant: str) -> str | None:
+    """The UI's photo view (``original`` or ``thumb``), or None if that view is not installed.
+
+    Reversed once per script prefix and variant, then filled in: a list answer has up to
+    120 photo links, and ``reverse`` per link was a fifth of the request's time."""
+    pattern = _photo_url_pattern(get_script_prefix(), variant)
+    return pattern.replace(str(_PK), str(photo_id)) if pattern else None
 
 
 @extend_schema_field(
