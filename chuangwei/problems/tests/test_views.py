@@ -101,6 +101,16 @@ def test_list_text_search_finds_exact_code(client_as, report):
     assert codes(response) == [wanted.code]
 
 
+@pytest.mark.parametrize("broad_from", [200, 2])
+def test_list_code_prefix_finds_the_same_problems_either_way(client_as, report, monkeypatch, broad_from):  # fmt: skip
+    from chuangwei.problems import filters
+
+    monkeypatch.setattr(filters, "BROAD_PREFIX", broad_from)  # 2: the list-order path
+    made = sorted(report().code for _ in range(3))
+    response = client_as("office").get(url("problem_list"), {"q": "wt-2026"})
+    assert sorted(codes(response)) == made
+
+
 def test_list_reported_date_range_uses_shanghai_days(client_as, report):
     report()  # 2026-03-02 09:00 Shanghai
     client = client_as("office")
