@@ -139,11 +139,22 @@ def _upsert(table: Table, delta: dict[tuple[Any, ...], dict[str, int]]) -> None:
         cursor.executemany(sql, rows)
 
 
-def rebuild() -> int:
-    """Recompute every count from the ledger; returns the number of counting rows."""
+def rebuild(apps: Any = None) -> int:
+    """Recompute every count from the ledger; returns the number of counting rows.
+
+    ``apps`` is a migration's app registry: the migration that fills the tables for an
+    existing ledger passes its historical models, so it keeps working as the models change.
+    """
     from chuangwei.core.sqldates import local_day
 
-    from .models import Problem
+    def model_of(name: str) -> Any:
+        if apps is not None:
+            return apps.get_model("problems", name)
+        from . import models
+
+        return getattr(models, name)
+
+    Problem = model_of("Problem")  # noqa: N806 - a model class
 
     def grouped(qs: Any, *keys: str, **measures: Any) -> Any:
         return (
@@ -179,7 +190,7 @@ def rebuild() -> int:
     }  # fmt: skip
     with transaction.atomic():
         for table, rows in ((BY_UNIT, by_unit), (BY_CATEGORY, by_category)):
-            model = table.model
+            model = model_of(table.model_name)
             model.objects.all().delete()
             model.objects.bulk_create(
                 (

@@ -9,7 +9,7 @@ def count_existing(apps, schema_editor):  # type: ignore[no-untyped-def]
     from chuangwei.problems import stats
 
     if apps.get_model("problems", "Problem").objects.exists():
-        stats.rebuild()
+        stats.rebuild(apps)
 
 
 class Migration(migrations.Migration):

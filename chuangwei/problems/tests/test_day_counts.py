@@ -158,3 +158,15 @@ def test_reports_are_counted_per_category_and_source(report, ledger):
         (date(2026, 3, 3), category, "hotline"): (1, 0),
     }
     assert recounted() == stored()
+
+
+def test_the_migration_form_of_the_rebuild_gives_the_same_counts(report, ledger):
+    from django.apps import apps
+
+    problem = report()
+    _close(problem, ledger, MONDAY_9)
+    kept = stored(), by_category()
+    ProblemDayCount.objects.all().delete()
+    ProblemDayCategoryCount.objects.all().delete()
+    assert stats.rebuild(apps) == 2
+    assert (stored(), by_category()) == kept
