@@ -14,10 +14,16 @@ KEY = "o311_test-key-0123456789"
 
 
 @pytest.fixture(autouse=True)
-def _clear_rate_limits() -> None:
+def _clear_rate_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Empty counters and a stopped rate-limit clock: a test that crossed the end of a
+    one-minute window saw its counter reset and a third request let through."""
+    from types import SimpleNamespace
+
+    import django_ratelimit.core
     from django.core.cache import cache
 
     cache.clear()
+    monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: 1_800_000_000))
 
 
 @pytest.fixture

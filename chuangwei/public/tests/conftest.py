@@ -11,10 +11,16 @@ from chuangwei.problems.tests.conftest import IN_A, MONDAY_9, ledger, report  # 
 
 
 @pytest.fixture(autouse=True)
-def _clean_cache(settings: Any) -> Any:
+def _clean_cache(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Empty caches and a stopped rate-limit clock (a counter must not reset mid-test
+    because a one-minute window ended)."""
+    from types import SimpleNamespace
+
+    import django_ratelimit.core
     from django.core.cache import cache
 
     settings.CHUANGWEI_PUBLIC_MIN_FILL_SECONDS = 0
+    monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: 1_800_000_000))
     cache.clear()
     yield
     cache.clear()
