@@ -49,6 +49,21 @@ class SharedQuerySet(ScopedQuerySet):
     scope_field = None
 
 
+def user_ref(verbose_name: Any, *, related_name: str = "+") -> Any:
+    """The optional "who did it" column (``created_by``, ``reviewed_by`` …): a login that
+    may be missing (the system or an anonymous citizen), never deleted while referenced."""
+    from django.conf import settings
+
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name=related_name,
+    )
+
+
 class TimeStampedModel(models.Model):
     """Creation and last-change times, kept on every row."""
 

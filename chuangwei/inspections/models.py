@@ -11,7 +11,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from chuangwei.core.models import ScopedQuerySet, SharedQuerySet, TimeStampedModel, user_scope
+from chuangwei.core.models import (
+    ScopedQuerySet,
+    SharedQuerySet,
+    TimeStampedModel,
+    user_ref,
+    user_scope,
+)
 
 from .choices import InspectionKind, ResultStatus, ScoringMode, SheetStatus, TaskStatus
 
@@ -138,14 +144,7 @@ class SamplingDraw(TimeStampedModel):
     site_ids = models.JSONField(_("sites drawn"), default=list)
     shortfalls = models.JSONField(_("shortfalls"), default=list, blank=True)
     drawn_at = models.DateTimeField(_("drawn at"))
-    drawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("drawn by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    drawn_by = user_ref(_("drawn by"))
 
     objects = SharedQuerySet.as_manager()
 
@@ -220,24 +219,10 @@ class InspectionTask(TimeStampedModel):
         related_name="tasks",
     )
     note = models.TextField(_("note"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("planned by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = user_ref(_("planned by"))
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reviewed by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    reviewed_by = user_ref(_("reviewed by"))
 
     objects = InspectionTaskQuerySet.as_manager()
 
@@ -306,14 +291,7 @@ class SiteResult(TimeStampedModel):
     lost = models.DecimalField(
         _("points lost"), default=Decimal("0"), max_digits=7, decimal_places=2
     )
-    scored_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("scored by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    scored_by = user_ref(_("scored by"))
     scored_at = models.DateTimeField(_("scored at"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
     sort_order = models.IntegerField(_("route order"), default=0)
@@ -392,14 +370,7 @@ class Deduction(TimeStampedModel):
     )
     lng = models.FloatField(_("longitude"), null=True, blank=True)
     lat = models.FloatField(_("latitude"), null=True, blank=True)
-    found_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("found by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    found_by = user_ref(_("found by"))
     found_at = models.DateTimeField(_("found at"))
 
     class Meta:

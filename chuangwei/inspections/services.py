@@ -213,6 +213,24 @@ def _item_rows(sheet: ScoreSheet) -> list[dict[str, Any]]:
 def new_sheet_version(sheet: ScoreSheet, *, by: Any = None) -> ScoreSheet:
     """Copy a version with its items into the next draft version of the same sheet."""
     _require_planner(by)
+    return _next_version(sheet, _item_rows(sheet), allow_gaps=True)
+
+
+def import_sheet_version(
+    sheet: ScoreSheet, rows: Sequence[Mapping[str, Any]], *, by: Any = None
+) -> ScoreSheet:
+    """A new draft version of ``sheet`` whose items are ``rows`` (already checked by the
+    importer). Raises InvalidInput when there are no rows."""
+    _require_planner(by)
+    if not rows:
+        raise InvalidInput(_("The file holds no items."), code="sheet_empty")
+    return _next_version(sheet, rows)
+
+
+def _next_version(
+    sheet: ScoreSheet, rows: Sequence[Mapping[str, Any]], *, allow_gaps: bool = False
+) -> ScoreSheet:
+    """The next draft version of ``sheet`` (same code and header) holding ``rows``."""
     top = ScoreSheet.objects.filter(code=sheet.code).aggregate(v=Max("version"))["v"] or 0
     with transaction.atomic():
         copy = ScoreSheet.objects.create(
@@ -227,32 +245,7 @@ def new_sheet_version(sheet: ScoreSheet, *, by: Any = None) -> ScoreSheet:
             note=sheet.note,
             status=SheetStatus.DRAFT,
         )
-        _copy_items(_item_rows(sheet), copy, allow_gaps=True)
-    return copy
-
-
-def import_sheet_version(
-    sheet: ScoreSheet, rows: Sequence[Mapping[str, Any]], *, by: Any = None
-) -> ScoreSheet:
-    """A new draft version of ``sheet`` whose items are ``rows`` (already checked by the
-    importer). Raises InvalidInput when there are no rows."""
-    _require_planner(by)
-    if not rows:
-        raise InvalidInput(_("The file holds no items."), code="sheet_empty")
-    top = ScoreSheet.objects.filter(code=sheet.code).aggregate(v=Max("version"))["v"] or 0
-    with transaction.atomic():
-        copy = ScoreSheet.objects.create(
-            code=sheet.code,
-            version=top + 1,
-            name=sheet.name,
-            site_type=sheet.site_type,
-            area=sheet.area,
-            is_national=sheet.is_national,
-            national_part=sheet.national_part,
-            source=sheet.source,
-            note=sheet.note,
-        )
-        _copy_items(rows, copy)
+        _copy_items(rows, copy, allow_gaps=allow_gaps)
     return copy
 
 

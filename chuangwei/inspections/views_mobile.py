@@ -97,19 +97,29 @@ def _item(result: Any, raw: Any) -> SheetItem:
     return item
 
 
-@login_required
-@require_POST
-def result_deduct(request: HttpRequest, pk: int) -> HttpResponse:
+def _score_post(request: HttpRequest, pk: int, form: Any, record: Any, done: Any) -> HttpResponse:
+    """One scoring tap on the phone: validate ``form``, ``record(result, item, data)``,
+    say ``done`` or the refusal, and go back to the item on the scoring page."""
     result = permissions.access_result(request.user, pk, score=True)
-    form = DeductionForm(request.POST, request.FILES)
     anchor = request.POST.get("item", "")
     try:
         if not form.is_valid():
             raise InvalidInput(fields={k: list(v) for k, v in form.errors.items()})
         data = form.cleaned_data
+        record(result, _item(result, data["item"]), data)
+        messages.success(request, done)
+    except DomainError as exc:
+        messages.error(request, domain_error_message(exc))
+    return redirect(f"{reverse('inspections:result_score', args=[pk])}#item-{anchor}")
+
+
+@login_required
+@require_POST
+def result_deduct(request: HttpRequest, pk: int) -> HttpResponse:
+    def record(result: Any, item: SheetItem, data: dict[str, Any]) -> None:
         services.add_deduction(
             result,
-            _item(result, data["item"]),
+            item,
             points=data["points"],
             note=data["note"] or "",
             uploads=[
@@ -120,33 +130,18 @@ def result_deduct(request: HttpRequest, pk: int) -> HttpResponse:
             lat=data.get("lat"),
             by=request.user,
         )
-        messages.success(request, _("Deduction saved and reported to the ledger."))
-    except DomainError as exc:
-        messages.error(request, domain_error_message(exc))
-    return redirect(f"{reverse('inspections:result_score', args=[pk])}#item-{anchor}")
+
+    form = DeductionForm(request.POST, request.FILES)
+    return _score_post(request, pk, form, record, _("Deduction saved and reported to the ledger."))
 
 
 @login_required
 @require_POST
 def result_band(request: HttpRequest, pk: int) -> HttpResponse:
-    result = permissions.access_result(request.user, pk, score=True)
-    form = BandForm(request.POST)
-    anchor = request.POST.get("item", "")
-    try:
-        if not form.is_valid():
-            raise InvalidInput(fields={k: list(v) for k, v in form.errors.items()})
-        data = form.cleaned_data
-        services.record_band(
-            result,
-            _item(result, data["item"]),
-            band=data["band"],
-            score=data["score"],
-            by=request.user,
-        )
-        messages.success(request, _("Saved."))
-    except DomainError as exc:
-        messages.error(request, domain_error_message(exc))
-    return redirect(f"{reverse('inspections:result_score', args=[pk])}#item-{anchor}")
+    def record(result: Any, item: SheetItem, data: dict[str, Any]) -> None:
+        services.record_band(result, item, band=data["band"], score=data["score"], by=request.user)
+
+    return _score_post(request, pk, BandForm(request.POST), record, _("Saved."))
 
 
 @login_required

@@ -9,7 +9,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from chuangwei.core.models import EventModel, ScopedQuerySet, SharedQuerySet, TimeStampedModel
+from chuangwei.core.models import (
+    EventModel,
+    ScopedQuerySet,
+    SharedQuerySet,
+    TimeStampedModel,
+    user_ref,
+)
 from chuangwei.standards.choices import DeadlineUnit, Severity
 
 from .choices import (
@@ -138,14 +144,7 @@ class Problem(TimeStampedModel):
     paused_at = models.DateTimeField(_("paused at"), null=True, blank=True, editable=False)
     paused_seconds = models.PositiveIntegerField(_("paused for (s)"), default=0, editable=False)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("submitted by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    submitted_by = user_ref(_("submitted by"))
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_on_time = models.BooleanField(_("closed on time"), null=True, blank=True)
     rework_count = models.PositiveSmallIntegerField(_("rework count"), default=0)
@@ -179,14 +178,7 @@ class Problem(TimeStampedModel):
     points_lost = models.DecimalField(
         _("points lost"), max_digits=7, decimal_places=2, default=Decimal("0")
     )
-    reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reporter"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="reported_problems",
-    )
+    reporter = user_ref(_("reporter"), related_name="reported_problems")
     reporter_name = models.CharField(_("reporter name"), max_length=50, blank=True)
     reporter_phone = models.CharField(_("reporter phone"), max_length=20, blank=True)
     external_ref = models.CharField(_("external reference"), max_length=64, blank=True)
@@ -411,14 +403,7 @@ class ProblemPhoto(models.Model):
     exif_lat = models.FloatField(_("EXIF latitude"), null=True, blank=True)
     client_lng = models.FloatField(_("device longitude"), null=True, blank=True)
     client_lat = models.FloatField(_("device latitude"), null=True, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    uploaded_by = user_ref(_("uploaded by"))
     created_at = models.DateTimeField(_("uploaded at"))
 
     class Meta:
@@ -457,14 +442,7 @@ class ProblemRequest(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    decided_by = user_ref(_("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
 

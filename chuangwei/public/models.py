@@ -179,11 +179,11 @@ class Exposure(TimeStampedModel):
         return self.title
 
 
-class Survey(TimeStampedModel):
-    """A questionnaire: satisfaction, awareness (知晓率) or support (支持率)."""
+class Publication(TimeStampedModel):
+    """What the office publishes to citizens and takes down again (surveys, polls): a title,
+    a description and a draft → published → closed status."""
 
     title = models.CharField(_("title"), max_length=100)
-    kind = models.CharField(_("kind"), max_length=16, choices=SurveyKind.choices)
     description = models.TextField(_("description"), blank=True)
     status = models.CharField(
         _("status"),
@@ -193,12 +193,21 @@ class Survey(TimeStampedModel):
     )
 
     class Meta:
-        verbose_name = _("survey")
-        verbose_name_plural = _("surveys")
+        abstract = True
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return self.title
+
+
+class Survey(Publication):
+    """A questionnaire: satisfaction, awareness (知晓率) or support (支持率)."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=SurveyKind.choices)
+
+    class Meta(Publication.Meta):
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
 
 
 class SurveyQuestion(models.Model):
@@ -265,27 +274,15 @@ class SurveyAnswer(models.Model):
         return f"{self.question_id}: {self.choice}"
 
 
-class Poll(TimeStampedModel):
+class Poll(Publication):
     """A vote among options (e.g. choose the ten hardest problems); one ballot per device
     and per phone."""
 
-    title = models.CharField(_("title"), max_length=100)
-    description = models.TextField(_("description"), blank=True)
     max_choices = models.PositiveSmallIntegerField(_("choices per ballot"), default=1)
-    status = models.CharField(
-        _("status"),
-        max_length=10,
-        choices=PublicationStatus.choices,
-        default=PublicationStatus.DRAFT,
-    )
 
-    class Meta:
+    class Meta(Publication.Meta):
         verbose_name = _("poll")
         verbose_name_plural = _("polls")
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return self.title
 
 
 class PollOption(models.Model):

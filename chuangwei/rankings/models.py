@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from chuangwei.core.models import ScopedQuerySet, SharedQuerySet, TimeStampedModel
+from chuangwei.core.models import ScopedQuerySet, SharedQuerySet, TimeStampedModel, user_ref
 
 from .choices import MeasureKind, ObjectKind, PeriodKind, RecordStatus, SnapshotStatus
 
@@ -79,14 +78,7 @@ class RankingSnapshot(TimeStampedModel):
     settings_used = models.JSONField(_("scheme as used"), default=dict, editable=False)
     computed_at = models.DateTimeField(_("computed at"))
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("published by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    published_by = user_ref(_("published by"))
 
     objects = SnapshotQuerySet.as_manager()
 
@@ -193,14 +185,7 @@ class AccountabilityRecord(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="accountability_records",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = user_ref(_("recorded by"))
 
     objects = AccountabilityQuerySet.as_manager()
 

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from typing import Any, Self
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from chuangwei.core.models import ScopedQuerySet, SharedQuerySet, TimeStampedModel, user_scope
+from chuangwei.core.models import (
+    ScopedQuerySet,
+    SharedQuerySet,
+    TimeStampedModel,
+    user_ref,
+    user_scope,
+)
 
 from .choices import (
     BriefingKind,
@@ -137,22 +142,8 @@ class Briefing(TimeStampedModel):
     document = models.FileField(
         _("document"), upload_to=briefing_upload_to, max_length=255, blank=True, editable=False
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("published by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = user_ref(_("created by"))
+    published_by = user_ref(_("published by"))
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
     objects = BriefingQuerySet.as_manager()
