@@ -99,6 +99,9 @@ def test_citizen_reports_tracks_and_rates(citizen: Any, ledger: dict[str, Any], 
     page.wait_for_selector("#after-photos img.cw-p-after")
     assert page.locator("#status-stage").inner_text().strip() == "已办结"
     assert "垃圾已清运" in page.locator("#timeline").inner_text()
+    # The thumbnail is lazy-loaded: bring it into view and wait for the decoded picture.
+    page.locator("#after-photos img").first.scroll_into_view_if_needed()
+    page.wait_for_function("document.querySelector('#after-photos img').naturalWidth > 0")
     loaded = page.evaluate("document.querySelector('#after-photos img').naturalWidth")
     assert loaded > 0
     assert "13812345678" not in page.content()
