@@ -15,7 +15,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from .forms import TreeChoiceField
-from .widgets import FastSelect, FastSelectMultiple
+from .widgets import fast
 
 
 class BaseFilterSet(django_filters.FilterSet):
@@ -30,13 +30,8 @@ class BaseFilterSet(django_filters.FilterSet):
             self.filters.pop("q", None)
             self.form.fields.pop("q", None)
         for name, field in self.form.fields.items():
-            if type(field.widget) is forms.Select:
-                field.widget = FastSelect(attrs=field.widget.attrs, choices=field.widget.choices)
-            elif type(field.widget) is forms.SelectMultiple:
-                field.widget = FastSelectMultiple(
-                    attrs=field.widget.attrs, choices=field.widget.choices
-                )
-            widget = field.widget
+            # The form's fields are this request's copies, so their widgets may change class.
+            widget = fast(field.widget)
             if isinstance(field, forms.NullBooleanField):
                 widget.choices = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
             elif hasattr(field, "empty_label"):

@@ -24,7 +24,12 @@ class BoundedPaginator(Paginator):
 
     @cached_property
     def _counted(self) -> int:
-        rows = self.object_list
+        # A filter may leave ``count_source``: the same rows in a shape that counts faster
+        # (ProblemFilter's broad code prefix: the page walks the list order, the count the
+        # code index).
+        rows = getattr(self.object_list, "count_source", None)
+        if rows is None:  # not ``or``: that would evaluate the queryset
+            rows = self.object_list
         if hasattr(rows, "order_by"):
             rows = rows.order_by()  # the order does not change how many rows there are
         return int(rows[: self.cap + 1].count())

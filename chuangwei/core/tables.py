@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 _LABELS: dict[tuple[type, str], dict[Any, Any] | None] = {}
 
@@ -109,4 +113,61 @@ def format_cell_date(value: Any) -> str:
         return date_format(timezone.localtime(value), "Y-m-d H:i")
     if isinstance(value, date):
         return date_format(value, "Y-m-d")
+    return ""
+
+
+def group_digits(value: Any) -> str:
+    """12345 → 12,345 (years and ids are never passed here)."""
+    if value is None or value == "":
+        return "--"
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.2f}"
+    if isinstance(value, Decimal):
+        return f"{value:,}"
+    try:
+        return f"{int(value):,}"
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def cell_html(cell: Mapping[str, Any], url: str = "") -> SafeString:
+    """A cell's content: badge, yes/no, local date, grouped number or text (``--`` if empty),
+    truncated with the full text as its title, linked to the row when the column links."""
+    column = cell["column"]
+    value = cell["value"]
+    text = cell["text"]
+    if column.kind == "badge":
+        if value in (None, ""):
+            return mark_safe("--")
+        return format_html(
+            '<span class="badge {}">{}</span>', "text-bg-" + (cell["color"] or "secondary"), text
+        )
+    if column.kind == "bool":
+        return format_html(
+            '<span class="badge {}">{}</span>',
+            "text-bg-success" if value else "text-bg-light border",
+            _("Yes") if value else _("No"),
+        )
+    if column.kind in ("date", "datetime"):
+        shown: Any = format_cell_date(value) or str("" if value is None else value) or "--"
+    elif column.kind == "number":
+        shown = group_digits(value)
+    else:
+        shown = "--" if text in (None, "") else text
+    if column.truncate and isinstance(shown, str) and len(shown) > column.truncate:
+        short = shown[: column.truncate] + "…"
+        if column.link and url:
+            return format_html('<a href="{}" title="{}">{}</a>', url, shown, short)
+        return format_html('<span title="{}">{}</span>', shown, short)
+    if column.link and url:
+        return format_html('<a href="{}">{}</a>', url, shown)
+    return format_html("{}", shown)
+
+
+def cell_class(column: Column) -> str:
+    """The ``<td>`` class of a column's cells."""
+    if column.kind == "number":
+        return "text-end font-monospace-num"
+    if column.kind in ("datetime", "deadline"):
+        return "text-nowrap"
     return ""

@@ -77,13 +77,36 @@ class ProblemFilter(BaseFilterSet):
         text = value.strip().upper()
         if CODE_PREFIX.fullmatch(text):
             in_range = queryset.filter(code__gte=text, code__lt=text + "\uffff")
-            if len(in_range.values("pk")[:BROAD_PREFIX]) < BROAD_PREFIX:
+            if self._counting or not self._broad(in_range, text):
                 return in_range
             # A short prefix (``WT-2026``) matches most of a year. Compared as an expression
             # it cannot take the code index, so the database walks the list order and stops
             # at the first page instead of sorting every match (SQLite at 1M: 1.6 s → ms).
+            # Counting them is the other way round: ``qs`` leaves a count_source that counts
+            # the same rows through the code index.
+            self._broad_prefix = True
             return queryset.alias(code_head=Substr("code", 1, len(text))).filter(code_head=text)
         return super().filter_q(queryset, name, value)
+
+    _counting = False
+    _broad_prefix = False
+
+    def _broad(self, in_range: QuerySet[Problem], text: str) -> bool:
+        cache = self.__dict__.setdefault("_broad_cache", {})
+        if text not in cache:
+            cache[text] = len(in_range.order_by().values("pk")[:BROAD_PREFIX]) >= BROAD_PREFIX
+        return bool(cache[text])
+
+    @property
+    def qs(self) -> QuerySet[Problem]:
+        qs = super().qs
+        if self._broad_prefix and not hasattr(qs, "count_source"):
+            self._counting = True
+            try:
+                qs.count_source = self.filter_queryset(self.queryset.all())  # type: ignore[attr-defined]
+            finally:
+                self._counting = False
+        return qs
 
     # distinct=False: status is a column of this table, no join can duplicate rows.
     status = django_filters.MultipleChoiceFilter(

@@ -20,7 +20,9 @@ from django.http import (
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -111,6 +113,18 @@ def deadline_badge(
     return {"color": color, "text": deadline_text(problem.due_at, now), "light": light}
 
 
+def deadline_html(badge: dict[str, str] | None) -> SafeString:
+    """The list's deadline cell: the coloured light with its text, or ``--``."""
+    if badge is None:
+        return mark_safe("--")
+    return format_html(
+        '<span class="badge text-bg-{} cw-deadline" data-light="{}">{}</span>',
+        badge["color"],
+        badge.get("light", ""),
+        badge["text"],
+    )
+
+
 # Who may do what ---------------------------------------------------------------------
 
 
@@ -166,11 +180,17 @@ class ProblemListView(ObjectListView):
     def can_edit(self) -> bool:
         return is_office(self.request.user)
 
+    def row(self, obj: Any, can_edit: bool) -> dict[str, Any]:
+        row = super().row(obj, can_edit)
+        row["deadline"] = badge = deadline_badge(obj, self.now)
+        for cell in row["cells"]:
+            if cell["column"].kind == "deadline":
+                cell["html"] = deadline_html(badge)
+        return row
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        self.now = timezone.now()
         context = super().get_context_data(**kwargs)
-        now = timezone.now()
-        for row in context["rows"]:
-            row["deadline"] = deadline_badge(row["obj"], now)
         user = self.request.user
         context.update(
             is_office=is_office(user),

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from django import forms, template
+from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _
+from django.utils.safestring import SafeString
+
+from chuangwei.core.tables import cell_html, group_digits
 
 register = template.Library()
 
@@ -23,19 +24,7 @@ def badge(text: Any, color: str = "secondary") -> SafeString:
     return format_html('<span class="badge {}">{}</span>', text_class, text)
 
 
-@register.filter
-def group_digits(value: Any) -> str:
-    """12345 → 12,345 (years and ids are never passed here)."""
-    if value is None or value == "":
-        return "--"
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.2f}"
-    if isinstance(value, Decimal):
-        return f"{value:,}"
-    try:
-        return f"{int(value):,}"
-    except (TypeError, ValueError):
-        return str(value)
+register.filter("group_digits", group_digits)
 
 
 @register.filter
@@ -58,37 +47,21 @@ def as_local(value: Any) -> str:
 
 @register.simple_tag
 def render_cell(cell: dict[str, Any], url: str = "") -> SafeString:
-    column = cell["column"]
-    value = cell["value"]
-    text = cell["text"]
-    if column.kind == "badge":
-        if value in (None, ""):
-            return mark_safe("--")
-        return badge(text, cell["color"])
-    if column.kind == "bool":
-        return format_html(
-            '<span class="badge {}">{}</span>',
-            "text-bg-success" if value else "text-bg-light border",
-            _("Yes") if value else _("No"),
-        )
-    if column.kind in ("date", "datetime"):
-        shown: Any = as_local(value) or "--"
-    elif column.kind == "number":
-        shown = group_digits(value)
-    else:
-        shown = "--" if text in (None, "") else text
-    if column.truncate and isinstance(shown, str) and len(shown) > column.truncate:
-        short = shown[: column.truncate] + "…"
-        if column.link and url:
-            return format_html('<a href="{}" title="{}">{}</a>', url, shown, short)
-        return format_html('<span title="{}">{}</span>', shown, short)
-    if column.link and url:
-        return format_html('<a href="{}">{}</a>', url, shown)
-    return format_html("{}", shown)
+    return cell_html(cell, url)
 
 
-@register.inclusion_tag("core/_field.html")
-def field(bound: forms.BoundField, inline: bool = False) -> dict[str, Any]:
+@register.simple_tag
+def field(bound: forms.BoundField, inline: bool = False) -> SafeString:
+    """A form field with Bootstrap classes: label, widget, help and errors from
+    ``core/_field.html``; an inline select or input (filter forms) is only its widget, so it
+    skips that template."""
+    context = _field_context(bound, inline)
+    if inline and context["kind"] != "check":
+        return bound.as_widget()
+    return get_template("core/_field.html").render(context)
+
+
+def _field_context(bound: forms.BoundField, inline: bool) -> dict[str, Any]:
     widget = bound.field.widget
     if isinstance(widget, (forms.CheckboxInput,)):
         kind = "check"

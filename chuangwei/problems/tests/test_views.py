@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.translation import gettext
 from openpyxl import load_workbook
@@ -109,6 +111,25 @@ def test_list_code_prefix_finds_the_same_problems_either_way(client_as, report, 
     made = sorted(report().code for _ in range(3))
     response = client_as("office").get(url("problem_list"), {"q": "wt-2026"})
     assert sorted(codes(response)) == made
+
+
+def test_broad_code_prefix_is_counted_through_the_code_range(client_as, report, monkeypatch):
+    from chuangwei.problems import filters
+
+    monkeypatch.setattr(filters, "BROAD_PREFIX", 2)
+    for _ in range(3):
+        report()
+    client = client_as("office")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url("problem_list"), {"q": "WT-2026", "status": "reported"})
+    ledger_reads = [q["sql"] for q in captured if 'FROM "problems_problem"' in q["sql"]]
+    # Every read of the ledger is bounded: nothing fetches all matches.
+    assert all("LIMIT" in sql for sql in ledger_reads), ledger_reads
+    rows = response.context["paginator"].object_list
+    count_sql = str(rows.count_source.query)
+    assert "SUBSTR" not in count_sql.upper() and '"code" >=' in count_sql
+    assert "SUBSTR" in str(rows.query).upper()
+    assert response.context["paginator"].count == 3
 
 
 def test_list_reported_date_range_uses_shanghai_days(client_as, report):
