@@ -167,8 +167,8 @@ def test_the_data_endpoint_runs_a_fixed_number_of_queries(
     client = client_as("leader")
     client.get(URL)
     cache.clear()
-    # 22 aggregates of the ledger plus one of the citizen ratings (satisfaction).
-    with django_assert_num_queries(23):
+    # The leader's unit ids, 22 aggregates of the ledger and one of the citizen ratings.
+    with django_assert_num_queries(24):
         client.get(URL)
 
 

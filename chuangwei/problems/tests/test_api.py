@@ -204,8 +204,9 @@ def test_list_query_count_is_fixed(api_as, ledger, three, django_assert_num_quer
     services.attach_photos(three[0], [services.Upload(uploaded(JPEG))], by=ledger["office"])
     client = api_as("anonymous")
     client.force_authenticate(User.objects.get(username="handler_a"))
-    # scope, count, page, photos (the calendar is cached by deadlines.calendar)
-    with django_assert_num_queries(4):
+    # scope, the scope's unit ids, count, page, photos (the calendar is cached by
+    # deadlines.calendar)
+    with django_assert_num_queries(5):
         response = client.get("/api/v1/problems/")
     rows = response.json()["results"]
     assert [r["light"] for r in rows] == ["green", "green"]
