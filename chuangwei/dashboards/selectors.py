@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chuangwei.core.sqldates import local_day
+from chuangwei.problems import stats
 from chuangwei.problems.choices import OPEN_STATUSES, ProblemSource, ProblemStatus
 from chuangwei.problems.models import Problem, ProblemDayCategoryCount, ProblemDayCount
 from chuangwei.reports import selectors as figures
@@ -70,24 +71,59 @@ class StoredCounts:
     """The period's figures read from the ledger's daily counts (``ProblemDayCount``,
     ``ProblemDayCategoryCount``):
     a month is a few thousand counting rows instead of every problem reported or closed in
-    it. Only for a city-wide view without ledger filters (``for_query``); the counts are
-    kept per unit and grid, and a scope or filter may follow departments or reporters."""
+    it. Only for a view without ledger filters (``for_query``).
 
-    def __init__(self, period: figures.Period) -> None:
+    A scoped user sees problems whose unit or department lies in their subtrees, or that
+    they reported themselves (``Problem.objects.visible_to``). The counts are keyed by unit
+    and department, so the first two are a sum of counting rows; the user's own reports
+    outside the subtrees (few: a grid worker reporting next door) are read from the ledger
+    by reporter and counted in Python the way ``problems.stats`` counts them. The category
+    and source panel has no unit key, so a scoped view reads it from the ledger."""
+
+    def __init__(
+        self,
+        period: figures.Period,
+        unit_ids: tuple[int, ...] | None = None,
+        own: list[tuple[tuple[Any, ...], str]] | None = None,
+    ) -> None:
         self.period = period
+        self.unit_ids = unit_ids  # None: the whole city
+        self.own = own or []  # ((day, unit, grid, department), measure) of own reports outside
 
     @classmethod
     def for_query(cls, user: Any, q: DashboardQuery) -> StoredCounts | None:
         from chuangwei.core.models import user_scope
 
         scope = user_scope(user)
-        if scope is None or not scope.everything or any(q.params.values()):
+        if scope is None or any(q.params.values()):
             return None
-        return cls(q.period)
+        if scope.everything:
+            return cls(q.period)
+        ids = scope.subtree_ids()
+        outside = (
+            Problem.objects.filter(reporter=user)
+            .exclude(unit_id__in=ids)
+            .exclude(department_id__in=ids)
+            .only(*stats.FIELDS)
+        )
+        own = [
+            (key, measure)
+            for p in outside
+            for (table, key, measure) in stats.contributions(p)
+            if table is stats.BY_UNIT
+        ]
+        return cls(q.period, ids, own)
 
     def _rows(self, period: figures.Period | None = None) -> QuerySet[ProblemDayCount]:
         period = period or self.period
-        return ProblemDayCount.objects.filter(day__gte=period.start, day__lte=period.end)
+        rows = ProblemDayCount.objects.filter(day__gte=period.start, day__lte=period.end)
+        if self.unit_ids is not None:
+            rows = rows.filter(Q(unit__in=self.unit_ids) | Q(department__in=self.unit_ids))
+        return rows
+
+    def _own(self, period: figures.Period | None = None) -> list[tuple[tuple[Any, ...], str]]:
+        period = period or self.period
+        return [(k, m) for k, m in self.own if period.start <= k[0] <= period.end]
 
     def reported_by_unit_grid(self) -> list[tuple[int | None, int | None, int]]:
         rows = (
@@ -97,9 +133,17 @@ class StoredCounts:
             .filter(n__gt=0)
             .order_by()
         )
-        return [(unit or None, grid or None, n) for unit, grid, n in rows]
+        merged: dict[tuple[int, int], int] = defaultdict(int)
+        for unit, grid, n in rows:
+            merged[(unit, grid)] += n
+        for (_day, unit, grid, _department), measure in self._own():
+            if measure == "reported":
+                merged[(unit, grid)] += 1
+        return [(unit or None, grid or None, n) for (unit, grid), n in merged.items()]
 
-    def reported_by_category_source(self) -> list[tuple[Any, str, int, int]]:
+    def reported_by_category_source(self) -> list[tuple[Any, str, int, int]] | None:
+        if self.unit_ids is not None:
+            return None  # no unit key: the ledger answers (PeriodReports)
         rows = (
             ProblemDayCategoryCount.objects.filter(
                 day__gte=self.period.start, day__lte=self.period.end
@@ -121,19 +165,36 @@ class StoredCounts:
             .filter(n__gt=0)
             .order_by()
         )
-        return [(unit, n, t, r) for unit, n, t, r in rows]
+        merged: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+        for unit, n, t, r in rows:
+            merged[unit] = [merged[unit][0] + n, merged[unit][1] + t, merged[unit][2] + r]
+        column = {"closed": 0, "closed_on_time": 1, "closed_reworked": 2}
+        for (_day, unit, _grid, _department), measure in self._own():
+            if measure in column:
+                merged[unit][column[measure]] += 1
+        return [(unit, n, t, r) for unit, (n, t, r) in merged.items()]
 
     def totals(self, period: figures.Period | None = None) -> dict[str, int]:
         sums = self._rows(period).aggregate(
             reported=Sum("reported"), recurred=Sum("recurred"), citizen=Sum("citizen"),
             closed=Sum("closed"), on_time=Sum("closed_on_time"), reworked=Sum("closed_reworked"),
         )  # fmt: skip
-        return {k: v or 0 for k, v in sums.items()}
+        out = {k: v or 0 for k, v in sums.items()}
+        names = {"closed_on_time": "on_time", "closed_reworked": "reworked"}
+        for _key, measure in self._own(period):
+            out[names.get(measure, measure)] += 1
+        return out
 
     def per_day(self) -> dict[str, tuple[int, int]]:
         """``{YYYY-MM-DD: (reported, closed)}``."""
         rows = self._rows().values_list("day").annotate(r=Sum("reported"), c=Sum("closed"))
-        return {_bucket_key(day, False): (r, c) for day, r, c in rows.order_by()}
+        merged: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for day, r, c in rows.order_by():
+            merged[_bucket_key(day, False)] = [r, c]
+        for (day, *_rest), measure in self._own():
+            if measure in ("reported", "closed"):
+                merged[_bucket_key(day, False)][measure == "closed"] += 1
+        return {day: (r, c) for day, (r, c) in merged.items()}
 
 
 @dataclass(frozen=True)
@@ -154,17 +215,15 @@ class PeriodReports:
             if stored is not None
             else list(reported.values_list("unit", "grid").annotate(n=Count("id")).order_by())
         )
-        by_category_source = (
-            stored.reported_by_category_source()
-            if stored is not None
-            else list(
+        by_category_source = stored.reported_by_category_source() if stored is not None else None
+        if by_category_source is None:
+            by_category_source = list(
                 reported.values_list("category", "source")
                 .annotate(
                     n=Count("id"), recurred=Count("id", filter=Q(recurrence_of__isnull=False))
                 )
                 .order_by()
             )
-        )
         return cls(by_category_source, by_unit_grid)
 
     def totals(self) -> dict[str, int]:

@@ -279,19 +279,21 @@ class Problem(TimeStampedModel):
 
 
 class ProblemDayCount(models.Model):
-    """Problems reported and closed per local (Asia/Shanghai) day, unit and grid.
+    """Problems reported and closed per local (Asia/Shanghai) day, unit, grid and department.
 
     The city-wide dashboard reads a period's totals, trend and per-unit and per-grid counts
     from here (a month is a few thousand rows instead of ~85,000 problems at 1M).
     ``problems.stats`` keeps it exact: every service that moves a problem applies the
     difference between the row's counts before and after, in the same transaction, and
-    ``manage.py rebuild_day_counts`` recomputes it from the ledger. ``unit``/``grid`` are
-    ids, 0 for none.
+    ``manage.py rebuild_day_counts`` recomputes it from the ledger. ``unit``/``grid``/
+    ``department`` are ids, 0 for none; the department lets a scoped view (units and
+    departments of a subtree) sum these rows too.
     """
 
     day = models.DateField()
     unit = models.IntegerField(default=0)
     grid = models.IntegerField(default=0)
+    department = models.IntegerField(default=0)
     reported = models.IntegerField(default=0)
     recurred = models.IntegerField(default=0)
     citizen = models.IntegerField(default=0)
@@ -303,11 +305,13 @@ class ProblemDayCount(models.Model):
         verbose_name = _("daily problem count")
         verbose_name_plural = _("daily problem counts")
         constraints = [
-            models.UniqueConstraint(fields=["day", "unit", "grid"], name="problems_daycount_key")
+            models.UniqueConstraint(
+                fields=["day", "unit", "grid", "department"], name="problems_daycount_key"
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.day} {self.unit}/{self.grid}"
+        return f"{self.day} {self.unit}/{self.grid}/{self.department}"
 
 
 class ProblemDayCategoryCount(models.Model):

@@ -2,7 +2,8 @@
 
 Two counting tables:
 
-- ``ProblemDayCount`` (day, unit, grid): reported, recurred, citizen on the reporting day;
+- ``ProblemDayCount`` (day, unit, grid, department): reported, recurred, citizen on the
+  reporting day;
   closed, closed on time, closed after rework on the closing day while the problem is closed;
 - ``ProblemDayCategoryCount`` (day, category, source): reported and recurred on the
   reporting day.
@@ -42,7 +43,7 @@ class Table:
 
 BY_UNIT = Table(
     "ProblemDayCount",
-    ("day", "unit", "grid"),
+    ("day", "unit", "grid", "department"),
     ("reported", "recurred", "citizen", "closed", "closed_on_time", "closed_reworked"),
 )
 BY_CATEGORY = Table(
@@ -65,9 +66,10 @@ def _day(value: datetime) -> date:
 def contributions(problem: Any) -> Counts:
     out = Counts()
     unit, grid = problem.unit_id or 0, problem.grid_id or 0
+    department = problem.department_id or 0
     if problem.reported_at is not None:
         day = _day(problem.reported_at)
-        place, kind = (day, unit, grid), (day, problem.category_id or 0, problem.source)
+        place, kind = (day, unit, grid, department), (day, problem.category_id or 0, problem.source)
         out[(BY_UNIT, place, "reported")] = 1
         out[(BY_CATEGORY, kind, "reported")] = 1
         if problem.recurrence_of_id is not None:
@@ -76,7 +78,7 @@ def contributions(problem: Any) -> Counts:
         if problem.source == ProblemSource.CITIZEN:
             out[(BY_UNIT, place, "citizen")] = 1
     if problem.status == ProblemStatus.CLOSED and problem.closed_at is not None:
-        closed = (_day(problem.closed_at), unit, grid)
+        closed = (_day(problem.closed_at), unit, grid, department)
         out[(BY_UNIT, closed, "closed")] = 1
         if problem.closed_on_time:
             out[(BY_UNIT, closed, "closed_on_time")] = 1
@@ -85,8 +87,9 @@ def contributions(problem: Any) -> Counts:
     return out
 
 
-FIELDS = ("reported_at", "unit_id", "grid_id", "category_id", "recurrence_of_id", "source",
-          "status", "closed_at", "closed_on_time", "rework_count")  # fmt: skip
+FIELDS = ("reported_at", "unit_id", "grid_id", "department_id", "category_id",
+          "recurrence_of_id", "source", "status", "closed_at", "closed_on_time",
+          "rework_count")  # fmt: skip
 
 
 def stored_contributions(pk: int) -> Counts:
@@ -168,19 +171,19 @@ def rebuild(apps: Any = None) -> int:
     by_unit: dict[tuple[Any, ...], dict[str, int]] = defaultdict(
         lambda: dict.fromkeys(BY_UNIT.measures, 0)
     )
-    for day, unit, grid, n, recurred, citizen in grouped(
-        Problem.objects, "reported_at", "unit", "grid", n=Count("id"),
+    for day, unit, grid, department, n, recurred, citizen in grouped(
+        Problem.objects, "reported_at", "unit", "grid", "department", n=Count("id"),
         recurred=Count("id", filter=recurring),
         citizen=Count("id", filter=Q(source=ProblemSource.CITIZEN)),
     ):  # fmt: skip
-        by_unit[(_as_date(day), unit or 0, grid or 0)].update(reported=n, recurred=recurred, citizen=citizen)  # fmt: skip
+        by_unit[(_as_date(day), unit or 0, grid or 0, department or 0)].update(reported=n, recurred=recurred, citizen=citizen)  # fmt: skip
     closed = Problem.objects.filter(status=ProblemStatus.CLOSED, closed_at__isnull=False)
-    for day, unit, grid, n, on_time, reworked in grouped(
-        closed, "closed_at", "unit", "grid", n=Count("id"),
+    for day, unit, grid, department, n, on_time, reworked in grouped(
+        closed, "closed_at", "unit", "grid", "department", n=Count("id"),
         on_time=Count("id", filter=Q(closed_on_time=True)),
         reworked=Count("id", filter=Q(rework_count__gt=0)),
     ):  # fmt: skip
-        by_unit[(_as_date(day), unit or 0, grid or 0)].update(closed=n, closed_on_time=on_time, closed_reworked=reworked)  # fmt: skip
+        by_unit[(_as_date(day), unit or 0, grid or 0, department or 0)].update(closed=n, closed_on_time=on_time, closed_reworked=reworked)  # fmt: skip
     by_category = {
         (_as_date(day), category or 0, source): {"reported": n, "recurred": recurred}
         for day, category, source, n, recurred in grouped(

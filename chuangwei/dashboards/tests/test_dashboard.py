@@ -15,6 +15,7 @@ from django.utils import timezone
 from chuangwei.problems.filters import ProblemFilter
 from chuangwei.problems.models import Problem
 from chuangwei.reports.models import Milestone
+from chuangwei.reports.tests.conftest import at
 
 pytestmark = pytest.mark.django_db
 URL = "/dashboard/data/?period=custom&start=2026-03-01&end=2026-03-15"
@@ -167,8 +168,8 @@ def test_the_data_endpoint_runs_a_fixed_number_of_queries(
     client = client_as("leader")
     client.get(URL)
     cache.clear()
-    # The leader's unit ids, 22 aggregates of the ledger and one of the citizen ratings.
-    with django_assert_num_queries(24):
+    # The city view's 21 plus the leader's unit ids and their own reports outside them.
+    with django_assert_num_queries(23):
         client.get(URL)
 
 
@@ -219,14 +220,19 @@ def test_the_feeds_list_the_newest_reports_and_the_longest_overdue(client_as, ma
     assert feeds["overdue"][0]["url"] == f"/problems/{march['overdue'].pk}/"
 
 
-def _figures(user: Any, params: dict[str, str] | None = None) -> dict[str, Any]:
+def _query(params: dict[str, str] | None = None) -> Any:
     from datetime import date
 
-    from chuangwei.dashboards.selectors import DashboardQuery, dashboard_data
+    from chuangwei.dashboards.selectors import DashboardQuery
     from chuangwei.reports.selectors import Period
 
-    query = DashboardQuery(Period(date(2026, 3, 1), date(2026, 3, 15)), params or {})
-    return dashboard_data(user, Problem.objects.visible_to(user), query, NOW)
+    return DashboardQuery(Period(date(2026, 3, 1), date(2026, 3, 15)), params or {})
+
+
+def _figures(user: Any, params: dict[str, str] | None = None) -> dict[str, Any]:
+    from chuangwei.dashboards.selectors import dashboard_data
+
+    return dashboard_data(user, Problem.objects.visible_to(user), _query(params), NOW)
 
 
 def test_the_city_view_reads_the_daily_counts(march, ledger):
@@ -235,9 +241,35 @@ def test_the_city_view_reads_the_daily_counts(march, ledger):
 
     period = Period(datetime(2026, 3, 1).date(), datetime(2026, 3, 15).date())
     assert StoredCounts.for_query(ledger["office"], DashboardQuery(period, {})) is not None
-    # A filter or a scope may follow departments or reporters: those read the ledger.
+    # A scope sums the rows of its units and departments; a ledger filter reads the ledger.
+    assert StoredCounts.for_query(ledger["leader"], DashboardQuery(period, {})) is not None
     assert StoredCounts.for_query(ledger["office"], DashboardQuery(period, {"source": "citizen"})) is None  # fmt: skip
-    assert StoredCounts.for_query(ledger["leader"], DashboardQuery(period, {})) is None
+
+
+@pytest.mark.parametrize("persona", ["leader", "handler_a", "handler_b", "grid_worker"])
+def test_a_scoped_view_from_the_counts_equals_the_ledger(march, ledger, make_problem, monkeypatch, persona):  # fmt: skip
+    """Including a problem that a department in the scope handles for a unit outside it, and
+    one the user reported outside their area."""
+    from chuangwei.dashboards import selectors
+    from chuangwei.org.choices import OrgUnitKind
+    from chuangwei.org.services import create_org_unit
+
+    desk = create_org_unit(
+        code="370402001-CG", name="甲街道城管科", kind=OrgUnitKind.DEPARTMENT,
+        parent=ledger["street_a"],
+    )  # fmt: skip
+    make_problem(unit="community_b", department=desk, status="closed", dispatched_at=at(3),
+                 closed_at=at(9), closed_on_time=True, reported_at=at(3))  # fmt: skip
+    make_problem(unit="community_b", reporter=ledger[persona], source="citizen",
+                 reported_at=at(4))  # fmt: skip
+    make_problem(unit="community_b", reporter=ledger[persona], status="closed", rework_count=1,
+                 dispatched_at=at(4), closed_at=at(7), closed_on_time=False, reported_at=at(4),
+                 recurrence_of=march["open_b"])  # fmt: skip
+    user = ledger[persona]
+    assert selectors.StoredCounts.for_query(user, _query()) is not None
+    stored = _figures(user)
+    monkeypatch.setattr(selectors.StoredCounts, "for_query", classmethod(lambda cls, user, q: None))
+    assert stored == _figures(user)
 
 
 def test_the_daily_counts_give_the_same_figures_as_the_ledger(march, ledger, make_problem, monkeypatch):  # fmt: skip

@@ -22,10 +22,16 @@ def photo() -> services.Upload:
     return services.Upload(uploaded(JPEG))
 
 
-def stored() -> dict[tuple[date, int, int], tuple[int, ...]]:
-    """The stored counts without all-zero rows (a reversed change leaves one behind)."""
-    rows = ProblemDayCount.objects.values_list("day", "unit", "grid", *stats.MEASURES)
-    return {(d, u, g): tuple(m) for d, u, g, *m in rows if any(m)}
+def stored(department: bool = False) -> dict[tuple[Any, ...], tuple[int, ...]]:
+    """The stored counts without all-zero rows (a reversed change leaves one behind), per
+    (day, unit, grid), or per (day, unit, grid, department)."""
+    rows = ProblemDayCount.objects.values_list("day", "unit", "grid", "department", *stats.MEASURES)  # fmt: skip
+    out: dict[tuple[Any, ...], list[int]] = {}
+    for d, u, g, dep, *m in rows:
+        if any(m):
+            sums = out.setdefault((d, u, g, dep) if department else (d, u, g), [0] * len(m))
+            out[(d, u, g, dep) if department else (d, u, g)] = [a + b for a, b in zip(sums, m, strict=True)]  # fmt: skip
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def by_category() -> dict[tuple[date, int, str], tuple[int, int]]:
@@ -100,6 +106,21 @@ def test_dispatching_to_another_unit_moves_the_report(report, ledger):
     problem = report()
     services.dispatch_problem(problem, by=ledger["office"], unit=ledger["community_b"], now=MONDAY_9)  # fmt: skip
     assert stored() == {(date(2026, 3, 2), ledger["community_b"].pk, problem.grid_id): (1, 0, 0, 0, 0, 0)}  # fmt: skip
+
+
+def test_dispatching_to_a_department_moves_the_report_to_its_key(report, ledger):
+    from chuangwei.org.choices import OrgUnitKind
+    from chuangwei.org.services import create_org_unit
+
+    other = create_org_unit(
+        code="D-YL", name="市园林局", kind=OrgUnitKind.DEPARTMENT, parent=ledger["city"]
+    )
+    problem = report()
+    assert {k[3] for k in stored(department=True)} == {problem.department_id or 0}
+    services.dispatch_problem(problem, by=ledger["office"], department=other, now=MONDAY_9)
+    key = (date(2026, 3, 2), problem.unit_id, problem.grid_id, other.pk)
+    assert stored(department=True) == {key: (1, 0, 0, 0, 0, 0)}
+    assert recounted() == stored()
 
 
 def test_voiding_and_merging_keep_the_report(report, ledger):
