@@ -105,6 +105,7 @@ class StoredCounts:
             .exclude(unit_id__in=ids)
             .exclude(department_id__in=ids)
             .only(*stats.FIELDS)
+            .order_by()  # not the list order: SQLite would walk it instead of the reporter index
         )
         own = [
             (key, measure)
