@@ -25,7 +25,12 @@ from django.utils.translation import gettext as _
 from chuangwei.core.sqldates import local_day
 from chuangwei.problems import stats
 from chuangwei.problems.choices import OPEN_STATUSES, ProblemSource, ProblemStatus
-from chuangwei.problems.models import Problem, ProblemDayCategoryCount, ProblemDayCount
+from chuangwei.problems.models import (
+    Problem,
+    ProblemDayCategoryCount,
+    ProblemDayCount,
+    ProblemDayScopeCount,
+)
 from chuangwei.reports import selectors as figures
 from chuangwei.standards.models import ProblemCategory
 
@@ -74,8 +79,8 @@ class StoredCounts:
     it. Only for a view without ledger filters (``for_query``).
 
     A scoped user sees problems whose unit or department lies in their subtrees, or that
-    they reported themselves (``Problem.objects.visible_to``). The counts are keyed by unit
-    and department, so the first two are a sum of counting rows; the user's own reports
+    they reported themselves (``Problem.objects.visible_to``). ``ProblemDayScopeCount`` is
+    keyed by unit and department, so the first two are a sum of counting rows; the user's own reports
     outside the subtrees (few: a grid worker reporting next door) are read from the ledger
     by reporter and counted in Python the way ``problems.stats`` counts them. The category
     and source panel has no unit key, so a scoped view reads it from the ledger."""
@@ -111,16 +116,19 @@ class StoredCounts:
             (key, measure)
             for p in outside
             for (table, key, measure) in stats.contributions(p)
-            if table is stats.BY_UNIT
+            if table is stats.BY_SCOPE
         ]
         return cls(q.period, ids, own)
 
-    def _rows(self, period: figures.Period | None = None) -> QuerySet[ProblemDayCount]:
+    def _rows(self, period: figures.Period | None = None) -> QuerySet[Any]:
         period = period or self.period
-        rows = ProblemDayCount.objects.filter(day__gte=period.start, day__lte=period.end)
-        if self.unit_ids is not None:
-            rows = rows.filter(Q(unit__in=self.unit_ids) | Q(department__in=self.unit_ids))
-        return rows
+        if self.unit_ids is None:
+            return ProblemDayCount.objects.filter(day__gte=period.start, day__lte=period.end)
+        return ProblemDayScopeCount.objects.filter(
+            Q(unit__in=self.unit_ids) | Q(department__in=self.unit_ids),
+            day__gte=period.start,
+            day__lte=period.end,
+        )
 
     def _own(self, period: figures.Period | None = None) -> list[tuple[tuple[Any, ...], str]]:
         period = period or self.period

@@ -278,22 +278,12 @@ class Problem(TimeStampedModel):
         return self.status in OPEN_STATUSES
 
 
-class ProblemDayCount(models.Model):
-    """Problems reported and closed per local (Asia/Shanghai) day, unit, grid and department.
-
-    The city-wide dashboard reads a period's totals, trend and per-unit and per-grid counts
-    from here (a month is a few thousand rows instead of ~85,000 problems at 1M).
-    ``problems.stats`` keeps it exact: every service that moves a problem applies the
-    difference between the row's counts before and after, in the same transaction, and
-    ``manage.py rebuild_day_counts`` recomputes it from the ledger. ``unit``/``grid``/
-    ``department`` are ids, 0 for none; the department lets a scoped view (units and
-    departments of a subtree) sum these rows too.
-    """
+class DayCountFields(models.Model):
+    """The measures of a daily counting row (``problems.stats`` keeps them exact)."""
 
     day = models.DateField()
     unit = models.IntegerField(default=0)
     grid = models.IntegerField(default=0)
-    department = models.IntegerField(default=0)
     reported = models.IntegerField(default=0)
     recurred = models.IntegerField(default=0)
     citizen = models.IntegerField(default=0)
@@ -302,11 +292,45 @@ class ProblemDayCount(models.Model):
     closed_reworked = models.IntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class ProblemDayCount(DayCountFields):
+    """Problems reported and closed per local (Asia/Shanghai) day, unit and grid.
+
+    The city-wide dashboard reads a period's totals, trend and per-unit and per-grid counts
+    from here (a month is a few thousand rows instead of ~85,000 problems at 1M).
+    ``problems.stats`` keeps it exact: every service that moves a problem applies the
+    difference between the row's counts before and after, in the same transaction, and
+    ``manage.py rebuild_day_counts`` recomputes it from the ledger. ``unit``/``grid`` are
+    ids, 0 for none.
+    """
+
+    class Meta:
         verbose_name = _("daily problem count")
         verbose_name_plural = _("daily problem counts")
         constraints = [
+            models.UniqueConstraint(fields=["day", "unit", "grid"], name="problems_daycount_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.unit}/{self.grid}"
+
+
+class ProblemDayScopeCount(DayCountFields):
+    """The same counts per day, unit, grid and department (0 for none), kept alongside:
+    a scoped dashboard (the units and departments of a subtree) sums these. Several
+    departments work in one grid, so a month has ~5 times the rows of ``ProblemDayCount``,
+    which the city-wide view keeps reading."""
+
+    department = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("daily problem count by department")
+        verbose_name_plural = _("daily problem counts by department")
+        constraints = [
             models.UniqueConstraint(
-                fields=["day", "unit", "grid", "department"], name="problems_daycount_key"
+                fields=["day", "unit", "grid", "department"], name="problems_dayscope_key"
             )
         ]
 

@@ -2,9 +2,9 @@
 
 Two counting tables:
 
-- ``ProblemDayCount`` (day, unit, grid, department): reported, recurred, citizen on the
-  reporting day;
+- ``ProblemDayCount`` (day, unit, grid): reported, recurred, citizen on the reporting day;
   closed, closed on time, closed after rework on the closing day while the problem is closed;
+- ``ProblemDayScopeCount`` (day, unit, grid, department): the same, for scoped views;
 - ``ProblemDayCategoryCount`` (day, category, source): reported and recurred on the
   reporting day.
 
@@ -43,13 +43,14 @@ class Table:
 
 BY_UNIT = Table(
     "ProblemDayCount",
-    ("day", "unit", "grid", "department"),
+    ("day", "unit", "grid"),
     ("reported", "recurred", "citizen", "closed", "closed_on_time", "closed_reworked"),
 )
 BY_CATEGORY = Table(
     "ProblemDayCategoryCount", ("day", "category", "source"), ("reported", "recurred")
 )
-TABLES = (BY_UNIT, BY_CATEGORY)
+BY_SCOPE = Table("ProblemDayScopeCount", ("day", "unit", "grid", "department"), BY_UNIT.measures)
+TABLES = (BY_UNIT, BY_SCOPE, BY_CATEGORY)
 MEASURES = BY_UNIT.measures
 # (table, key values, measure)
 Key = tuple[Table, tuple[Any, ...], str]
@@ -69,7 +70,7 @@ def contributions(problem: Any) -> Counts:
     department = problem.department_id or 0
     if problem.reported_at is not None:
         day = _day(problem.reported_at)
-        place, kind = (day, unit, grid, department), (day, problem.category_id or 0, problem.source)
+        place, kind = (day, unit, grid), (day, problem.category_id or 0, problem.source)
         out[(BY_UNIT, place, "reported")] = 1
         out[(BY_CATEGORY, kind, "reported")] = 1
         if problem.recurrence_of_id is not None:
@@ -78,12 +79,16 @@ def contributions(problem: Any) -> Counts:
         if problem.source == ProblemSource.CITIZEN:
             out[(BY_UNIT, place, "citizen")] = 1
     if problem.status == ProblemStatus.CLOSED and problem.closed_at is not None:
-        closed = (_day(problem.closed_at), unit, grid, department)
+        closed = (_day(problem.closed_at), unit, grid)
         out[(BY_UNIT, closed, "closed")] = 1
         if problem.closed_on_time:
             out[(BY_UNIT, closed, "closed_on_time")] = 1
         if problem.rework_count:
             out[(BY_UNIT, closed, "closed_reworked")] = 1
+    # Every unit count again with the department in the key, for scoped views.
+    for (table, key, measure), n in list(out.items()):
+        if table is BY_UNIT:
+            out[(BY_SCOPE, (*key, department), measure)] = n
     return out
 
 
@@ -168,22 +173,29 @@ def rebuild(apps: Any = None) -> int:
         )
 
     recurring = Q(recurrence_of__isnull=False)
-    by_unit: dict[tuple[Any, ...], dict[str, int]] = defaultdict(
-        lambda: dict.fromkeys(BY_UNIT.measures, 0)
+    by_scope: dict[tuple[Any, ...], dict[str, int]] = defaultdict(
+        lambda: dict.fromkeys(BY_SCOPE.measures, 0)
     )
     for day, unit, grid, department, n, recurred, citizen in grouped(
         Problem.objects, "reported_at", "unit", "grid", "department", n=Count("id"),
         recurred=Count("id", filter=recurring),
         citizen=Count("id", filter=Q(source=ProblemSource.CITIZEN)),
     ):  # fmt: skip
-        by_unit[(_as_date(day), unit or 0, grid or 0, department or 0)].update(reported=n, recurred=recurred, citizen=citizen)  # fmt: skip
+        by_scope[(_as_date(day), unit or 0, grid or 0, department or 0)].update(reported=n, recurred=recurred, citizen=citizen)  # fmt: skip
     closed = Problem.objects.filter(status=ProblemStatus.CLOSED, closed_at__isnull=False)
     for day, unit, grid, department, n, on_time, reworked in grouped(
         closed, "closed_at", "unit", "grid", "department", n=Count("id"),
         on_time=Count("id", filter=Q(closed_on_time=True)),
         reworked=Count("id", filter=Q(rework_count__gt=0)),
     ):  # fmt: skip
-        by_unit[(_as_date(day), unit or 0, grid or 0, department or 0)].update(closed=n, closed_on_time=on_time, closed_reworked=reworked)  # fmt: skip
+        by_scope[(_as_date(day), unit or 0, grid or 0, department or 0)].update(closed=n, closed_on_time=on_time, closed_reworked=reworked)  # fmt: skip
+    by_unit: dict[tuple[Any, ...], dict[str, int]] = defaultdict(
+        lambda: dict.fromkeys(BY_UNIT.measures, 0)
+    )
+    for (day, unit, grid, _department), measures in by_scope.items():
+        row = by_unit[(day, unit, grid)]
+        for measure, n in measures.items():
+            row[measure] += n
     by_category = {
         (_as_date(day), category or 0, source): {"reported": n, "recurred": recurred}
         for day, category, source, n, recurred in grouped(
@@ -192,7 +204,7 @@ def rebuild(apps: Any = None) -> int:
         )
     }  # fmt: skip
     with transaction.atomic():
-        for table, rows in ((BY_UNIT, by_unit), (BY_CATEGORY, by_category)):
+        for table, rows in ((BY_UNIT, by_unit), (BY_SCOPE, by_scope), (BY_CATEGORY, by_category)):
             model = model_of(table.model_name)
             model.objects.all().delete()
             model.objects.bulk_create(
@@ -202,7 +214,7 @@ def rebuild(apps: Any = None) -> int:
                 ),
                 batch_size=2000,
             )
-    return len(by_unit) + len(by_category)
+    return len(by_unit) + len(by_scope) + len(by_category)
 
 
 def _as_date(value: Any) -> date:

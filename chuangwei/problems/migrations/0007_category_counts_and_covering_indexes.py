@@ -7,8 +7,8 @@ from django.db import migrations, models
 def count_existing(apps, schema_editor):  # type: ignore[no-untyped-def]
     """Filled both counting tables from an existing ledger (0004 created the first).
 
-    Now a no-op: 0009 adds the department key and recounts both tables, and ``stats.rebuild``
-    writes that key, which this state of the models does not have yet."""
+    Now a no-op: 0009 fills every counting table, and ``stats.rebuild`` writes
+    ``ProblemDayScopeCount``, which this state of the models does not have yet."""
 
 
 class Migration(migrations.Migration):

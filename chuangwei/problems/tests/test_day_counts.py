@@ -9,7 +9,12 @@ import pytest
 from django.core.management import call_command
 
 from chuangwei.problems import services, stats
-from chuangwei.problems.models import Problem, ProblemDayCategoryCount, ProblemDayCount
+from chuangwei.problems.models import (
+    Problem,
+    ProblemDayCategoryCount,
+    ProblemDayCount,
+    ProblemDayScopeCount,
+)
 
 from .conftest import IN_B, MONDAY_9, SH
 from .images import make_jpeg, uploaded
@@ -22,15 +27,23 @@ def photo() -> services.Upload:
     return services.Upload(uploaded(JPEG))
 
 
-def stored(department: bool = False) -> dict[tuple[Any, ...], tuple[int, ...]]:
-    """The stored counts without all-zero rows (a reversed change leaves one behind), per
-    (day, unit, grid), or per (day, unit, grid, department)."""
-    rows = ProblemDayCount.objects.values_list("day", "unit", "grid", "department", *stats.MEASURES)  # fmt: skip
-    out: dict[tuple[Any, ...], list[int]] = {}
-    for d, u, g, dep, *m in rows:
-        if any(m):
-            sums = out.setdefault((d, u, g, dep) if department else (d, u, g), [0] * len(m))
-            out[(d, u, g, dep) if department else (d, u, g)] = [a + b for a, b in zip(sums, m, strict=True)]  # fmt: skip
+def stored() -> dict[tuple[date, int, int], tuple[int, ...]]:
+    """The stored counts without all-zero rows (a reversed change leaves one behind)."""
+    rows = ProblemDayCount.objects.values_list("day", "unit", "grid", *stats.MEASURES)
+    return {(d, u, g): tuple(m) for d, u, g, *m in rows if any(m)}
+
+
+def by_department() -> dict[tuple[date, int, int, int], tuple[int, ...]]:
+    rows = ProblemDayScopeCount.objects.values_list("day", "unit", "grid", "department", *stats.MEASURES)  # fmt: skip
+    return {(d, u, g, dep): tuple(m) for d, u, g, dep, *m in rows if any(m)}
+
+
+def rolled_up() -> dict[tuple[date, int, int], tuple[int, ...]]:
+    """The per-department counts summed over departments."""
+    out: dict[tuple[date, int, int], list[int]] = {}
+    for (d, u, g, _dep), m in by_department().items():
+        sums = out.setdefault((d, u, g), [0] * len(m))
+        out[(d, u, g)] = [a + b for a, b in zip(sums, m, strict=True)]
     return {k: tuple(v) for k, v in out.items()}
 
 
@@ -40,10 +53,11 @@ def by_category() -> dict[tuple[date, int, str], tuple[int, int]]:
 
 
 def recounted() -> dict[tuple[date, int, int], tuple[int, ...]]:
-    before = stored(), by_category()
+    before = stored(), by_department(), by_category()
     stats.rebuild()
-    after = stored(), by_category()
+    after = stored(), by_department(), by_category()
     assert before == after, "the kept counts differ from a recount of the ledger"
+    assert rolled_up() == after[0], "the per-department counts do not add up"
     return after[0]
 
 
@@ -116,11 +130,11 @@ def test_dispatching_to_a_department_moves_the_report_to_its_key(report, ledger)
         code="D-YL", name="市园林局", kind=OrgUnitKind.DEPARTMENT, parent=ledger["city"]
     )
     problem = report()
-    assert {k[3] for k in stored(department=True)} == {problem.department_id or 0}
+    assert {k[3] for k in by_department()} == {problem.department_id or 0}
     services.dispatch_problem(problem, by=ledger["office"], department=other, now=MONDAY_9)
     key = (date(2026, 3, 2), problem.unit_id, problem.grid_id, other.pk)
-    assert stored(department=True) == {key: (1, 0, 0, 0, 0, 0)}
-    assert recounted() == stored()
+    assert by_department() == {key: (1, 0, 0, 0, 0, 0)}
+    assert recounted() == stored() == rolled_up()
 
 
 def test_voiding_and_merging_keep_the_report(report, ledger):
@@ -163,7 +177,8 @@ def test_the_command_rebuilds_lost_counts(report, ledger, capsys):
     _close(problem, ledger, MONDAY_9)
     ProblemDayCount.objects.all().delete()
     call_command("rebuild_day_counts")
-    assert "2 daily counting rows rebuilt." in capsys.readouterr().out
+    # one per table: day × unit × grid, the same with the department, day × category × source
+    assert "3 daily counting rows rebuilt." in capsys.readouterr().out
     assert stored() == {(date(2026, 3, 2), problem.unit_id, problem.grid_id): (1, 0, 0, 1, 1, 0)}
 
 
@@ -186,8 +201,9 @@ def test_the_migration_form_of_the_rebuild_gives_the_same_counts(report, ledger)
 
     problem = report()
     _close(problem, ledger, MONDAY_9)
-    kept = stored(), by_category()
+    kept = stored(), by_department(), by_category()
     ProblemDayCount.objects.all().delete()
+    ProblemDayScopeCount.objects.all().delete()
     ProblemDayCategoryCount.objects.all().delete()
-    assert stats.rebuild(apps) == 2
-    assert (stored(), by_category()) == kept
+    assert stats.rebuild(apps) == 3
+    assert (stored(), by_department(), by_category()) == kept

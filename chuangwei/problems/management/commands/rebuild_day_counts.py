@@ -1,4 +1,5 @@
-"""Recompute the ledger's daily counts (``ProblemDayCount``) from the problems."""
+"""Recompute the ledger's daily counts (``ProblemDayCount``, ``ProblemDayScopeCount``,
+``ProblemDayCategoryCount``) from the problems."""
 
 from __future__ import annotations
 
