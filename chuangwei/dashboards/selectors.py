@@ -253,6 +253,7 @@ class PeriodReports:
 def kpis(
     problems: QuerySet[Problem], q: DashboardQuery, now: datetime, scope: Any,
     reports: PeriodReports, stored: StoredCounts | None = None,
+    open_rows: list[tuple[Any, int, int]] | None = None,
 ) -> list[dict[str, Any]]:  # fmt: skip
     p = q.params
     period = q.period
@@ -266,12 +267,13 @@ def kpis(
     reported = _period_params(period, "reported")
     closed = _period_params(period, "closed")
     closed_week = figures.closed_between(problems, week.since, week.until).count()
+    if open_rows is None:
+        open_rows = figures.open_by_unit(problems, now)
+    opened, overdue = sum(r[1] for r in open_rows), sum(r[2] for r in open_rows)
     satisfaction = providers.satisfaction(problems, period.start, period.end)
     return [
-        _kpi("open", _("Open problems"), problems.filter(status__in=OPEN_STATUSES).count(),
-             ledger_url(p, status=[str(s) for s in OPEN_STATUSES])),
-        _kpi("overdue", _("Overdue problems"), problems.filter(
-             status=ProblemStatus.DISPATCHED, due_at__lt=now).count(), ledger_url(p, overdue="true")),
+        _kpi("open", _("Open problems"), opened, ledger_url(p, status=[str(s) for s in OPEN_STATUSES])),
+        _kpi("overdue", _("Overdue problems"), overdue, ledger_url(p, overdue="true")),
         _kpi("closed_week", _("Closed this week"), closed_week,
              ledger_url(p, status="closed", **_period_params(week, "closed"))),
         _kpi("reported", _("Reported in the period"), totals["reported"],
@@ -419,6 +421,7 @@ def sources(reports: PeriodReports, q: DashboardQuery) -> list[dict[str, Any]]:
 def units(
     problems: QuerySet[Problem], q: DashboardQuery, now: datetime, depth: int,
     reports: PeriodReports, stored: StoredCounts | None = None,
+    open_rows: list[tuple[Any, int, int]] | None = None,
 ) -> list[dict[str, Any]]:  # fmt: skip
     reported = _period_params(q.period, "reported")
     closed = _period_params(q.period, "closed")
@@ -426,6 +429,7 @@ def units(
     table = figures.unit_table(
         problems, q.period, now, depth, reported_rows=reports.per_unit(),
         closed_rows=stored.closed_by_unit() if stored is not None else None,
+        open_rows=open_rows,
     )  # fmt: skip
     for row in table:
         params = {**q.params, "unit": str(row.unit_id)}
@@ -544,7 +548,8 @@ def dashboard_data(
     depth = figures.rollup_depth(user)
     stored = StoredCounts.for_query(user, q)
     reports = PeriodReports.count(problems, q.period, stored)
-    unit_rows = units(problems, q, now, depth, reports, stored)
+    open_rows = figures.open_by_unit(problems, now)  # the units' columns and the two KPIs
+    unit_rows = units(problems, q, now, depth, reports, stored, open_rows)
     return {
         "period": {
             "start": q.period.start.isoformat(),
@@ -552,7 +557,7 @@ def dashboard_data(
             "label": q.period.label(),
         },  # fmt: skip
         "updated_at": timezone.localtime(now).strftime("%H:%M"),
-        "kpis": kpis(problems, q, now, getattr(user, "scope", None), reports, stored),
+        "kpis": kpis(problems, q, now, getattr(user, "scope", None), reports, stored, open_rows),
         "milestone": figures.next_milestone(timezone.localdate(now)),
         "trend": trend(problems, q, stored),
         "categories": categories(reports, q),
