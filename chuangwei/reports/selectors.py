@@ -145,7 +145,7 @@ class UnitRow:
         return rate(self.closed_on_time, self.closed)
 
 
-def open_by_unit(problems: QuerySet[Problem], now: datetime) -> list[tuple[int | None, int, int]]:
+def open_by_unit(problems: QuerySet[Problem], now: datetime) -> list[tuple[Any, int, int]]:
     """``(unit id, open, overdue)`` per unit at ``now``; the sums are the open and overdue
     totals (overdue problems are dispatched, an open status)."""
     # COUNT(status), not COUNT(id): the (status, unit, due_at, …) index then answers alone
@@ -174,7 +174,7 @@ def unit_table(
     *,
     reported_rows: list[tuple[int, int]] | None = None,
     closed_rows: list[tuple[int, int, int, int]] | None = None,
-    open_rows: list[tuple[int | None, int, int]] | None = None,
+    open_rows: list[tuple[Any, int, int]] | None = None,
 ) -> list[UnitRow]:
     """Per unit at ``depth``: reported and closed in the period, open and overdue at ``now``.
 
