@@ -14,3 +14,6 @@ class CoreConfig(AppConfig):
         # Technical chore: the embedded SQLite database and uploads live in DATA_DIR,
         # which a fresh clone does not have yet.
         Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
+        from . import lookups
+
+        lookups.register()

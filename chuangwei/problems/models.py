@@ -47,7 +47,7 @@ class ProblemQuerySet(ScopedQuerySet):
         if scope.everything:
             return self
         ids = scope.subtree_ids()
-        return self.filter(Q(unit_id__in=ids) | Q(department_id__in=ids) | Q(reporter=user))
+        return self.filter(Q(unit_id__in_ids=ids) | Q(department_id__in_ids=ids) | Q(reporter=user))
 
     def open(self):  # type: ignore[no-untyped-def]
         return self.filter(status__in=OPEN_STATUSES)
@@ -236,8 +236,23 @@ class Problem(TimeStampedModel):
                 condition=Q(status="dispatched"),
             ),
             models.Index(fields=["lng", "lat"], name="problems_point"),
-            # The month's heat cells (dashboard) from the index alone.
-            models.Index(fields=["reported_at", "lat", "lng"], name="problems_reported_point"),
+            # The period's reports by category and source and by heat cell (dashboard),
+            # from the index alone, for the city and for a scope (unit, department or own
+            # report): a scoped month read ~85,000 rows at 1M problems (142 ms on SQLite).
+            models.Index(
+                fields=[
+                    "reported_at",
+                    "unit",
+                    "department",
+                    "reporter",
+                    "category",
+                    "source",
+                    "recurrence_of",
+                    "lat",
+                    "lng",
+                ],
+                name="problems_reported_scope",
+            ),  # fmt: skip
             # A plain index over a column that is NULL in almost every row gets SQLite
             # statistics saying "1,000,000 rows per value", and the planner then scans the
             # table instead (~1 s per problem page at 1M); partial indexes count only the

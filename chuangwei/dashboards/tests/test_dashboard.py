@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
@@ -168,8 +168,8 @@ def test_the_data_endpoint_runs_a_fixed_number_of_queries(
     client = client_as("leader")
     client.get(URL)
     cache.clear()
-    # The city view's 19 plus the leader's unit ids and their own reports outside them.
-    with django_assert_num_queries(21):
+    # The city view's 16 plus the leader's unit ids and their own reports outside them.
+    with django_assert_num_queries(18):
         client.get(URL)
 
 
@@ -265,11 +265,24 @@ def test_a_scoped_view_from_the_counts_equals_the_ledger(march, ledger, make_pro
     make_problem(unit="community_b", reporter=ledger[persona], status="closed", rework_count=1,
                  dispatched_at=at(4), closed_at=at(7), closed_on_time=False, reported_at=at(4),
                  recurrence_of=march["open_b"])  # fmt: skip
+    # Closed this week (Monday 16 March onwards; NOW is the 18th): one by the department in
+    # the scope for a unit outside it, one the user reported outside their area, and one
+    # the day before the week began.
+    make_problem(unit="community_b", department=desk, status="closed", dispatched_at=at(12),
+                 closed_at=at(16, 9), closed_on_time=True, reported_at=at(12))  # fmt: skip
+    make_problem(unit="community_b", reporter=ledger[persona], status="closed",
+                 dispatched_at=at(13), closed_at=at(17), closed_on_time=True,
+                 reported_at=at(13))  # fmt: skip
+    make_problem(unit="community_b", reporter=ledger[persona], status="closed",
+                 dispatched_at=at(13), closed_at=at(15, 23), closed_on_time=True,
+                 reported_at=at(13))  # fmt: skip
     user = ledger[persona]
     assert selectors.StoredCounts.for_query(user, _query()) is not None
     stored = _figures(user)
     monkeypatch.setattr(selectors.StoredCounts, "for_query", classmethod(lambda cls, user, q: None))
     assert stored == _figures(user)
+    week = {k["key"]: k["value"] for k in stored["kpis"]}["closed_week"]
+    assert week == {"leader": 2, "handler_a": 2, "handler_b": 2, "grid_worker": 1}[persona]
 
 
 def test_the_daily_counts_give_the_same_figures_as_the_ledger(march, ledger, make_problem, monkeypatch):  # fmt: skip
@@ -277,11 +290,16 @@ def test_the_daily_counts_give_the_same_figures_as_the_ledger(march, ledger, mak
 
     make_problem(source="citizen", reported_at=datetime(2026, 3, 14, 23, 30, tzinfo=ZoneInfo("Asia/Shanghai")))  # fmt: skip
     make_problem(recurrence_of=march["on_time"], reported_at=datetime(2026, 3, 8, 0, 10, tzinfo=ZoneInfo("Asia/Shanghai")))  # fmt: skip
+    # Reported before the period, closed at the first minute of this week (Monday the 16th).
+    make_problem(status="closed", dispatched_at=at(16, 0) - timedelta(days=20),
+                 closed_at=at(16, 0), reported_at=at(16, 0) - timedelta(days=20),
+                 closed_on_time=True)  # fmt: skip
     stored = _figures(ledger["office"])
     monkeypatch.setattr(selectors.StoredCounts, "for_query", classmethod(lambda cls, user, q: None))
     live = _figures(ledger["office"])
     assert stored == live
     assert {k["key"]: k["value"] for k in stored["kpis"]}["reported"] == 6
+    assert {k["key"]: k["value"] for k in stored["kpis"]}["closed_week"] == 1
 
 
 def test_the_city_view_runs_a_fixed_number_of_queries(client_as, march, django_assert_num_queries):
@@ -290,9 +308,9 @@ def test_the_city_view_runs_a_fixed_number_of_queries(client_as, march, django_a
     client = client_as("office")
     client.get(URL)
     cache.clear()
-    # Session, user and memberships; five sums of the daily counts and one of the category
-    # counts; one open-per-unit query (the unit table and the open and overdue figures); the
-    # unit and category trees; closed this week, ratings, milestone, heat, two newest lists
-    # and the map points.
-    with django_assert_num_queries(19):
+    # Session, user and memberships; three reads of the daily counts (the period per day,
+    # unit and grid; the period before; this week) and one of the category counts; one
+    # open-per-unit query (the unit table and the open and overdue figures); the unit and
+    # category trees; ratings, milestone, heat, two newest lists and the map points.
+    with django_assert_num_queries(16):
         client.get(URL)
