@@ -11,19 +11,19 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import Any
 from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.db import connections
-from django.db.models import Count, F, Func, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chuangwei.core.expressions import Unindexed
+from chuangwei.core.expressions import HeatCell, Unindexed
 from chuangwei.core.sqldates import local_day
 from chuangwei.problems import stats
 from chuangwei.problems.choices import OPEN_STATUSES, ProblemSource, ProblemStatus
@@ -32,6 +32,7 @@ from chuangwei.problems.models import (
     ProblemDayCategoryCount,
     ProblemDayCount,
     ProblemDayScopeCount,
+    ProblemMonthCellCount,
 )
 from chuangwei.reports import selectors as figures
 from chuangwei.standards.models import ProblemCategory
@@ -139,8 +140,12 @@ class StoredCounts:
         """The period's counts per (ISO day, unit, grid): ``MEASURES`` in order, the user's
         own reports outside the scope added. One query answers the trend, the unit table,
         the map and the period's totals (a scope's departments summed in SQL)."""
-        sums = [Sum(m) for m in stats.MEASURES]
-        rows = self._rows(self.period).values_list("day", "unit", "grid").annotate(*sums)
+        rows = self._rows(self.period)
+        if self.unit_ids is None:  # ProblemDayCount: one row per (day, unit, grid) already
+            rows = rows.values_list("day", "unit", "grid", *stats.MEASURES)
+        else:
+            sums = [Sum(m) for m in stats.MEASURES]
+            rows = rows.values_list("day", "unit", "grid").annotate(*sums)
         # Read through the cursor: Django's per-value converters cost ~30 ms for the
         # ~6,000 rows of a month of the city (day, unit, grid and six sums).
         sql, params = rows.order_by().query.sql_with_params()
@@ -491,20 +496,80 @@ def grid_url(q: DashboardQuery) -> str:
     return ledger_url(q.params, **extra)
 
 
-def heat(problems: QuerySet[Problem], q: DashboardQuery) -> list[list[float]]:
-    """Reports of the period counted per ~100 m cell: ``[lat, lng, count]``, densest first."""
-    # ROUND of the float column times 1000: PostgreSQL's ROUND(x, 3) casts every row to
-    # numeric first, which cost ~120 ms for a month at 1M problems.
-    rows = (
-        problems.filter(reported_at__gte=q.period.since, reported_at__lt=q.period.until)
+def _ledger_cells(problems: QuerySet[Problem], since: datetime, until: datetime) -> QuerySet[Any]:
+    """Reports in [since, until) per heat cell, ``(y, x, n)``, from the ledger."""
+    return (
+        problems.filter(reported_at__gte=since, reported_at__lt=until)
         .annotate(
-            x=Func(F("lng") * 1000, function="ROUND"), y=Func(F("lat") * 1000, function="ROUND")
+            y=HeatCell("lat", stats.CELLS_PER_DEGREE), x=HeatCell("lng", stats.CELLS_PER_DEGREE)
         )
         .values_list("y", "x")
-        .annotate(n=Count("lat"))  # not COUNT(id): the (reported_at, lat, lng) index answers alone
-        .order_by("-n")[:HEAT_CELLS]
+        .annotate(
+            n=Count("lat")
+        )  # not COUNT(id): the (reported_at, …, lat, lng) index answers alone
+        .order_by()
     )
-    return [[round(y / 1000, 3), round(x / 1000, 3), n] for y, x, n in rows]
+
+
+def _month_starts(period: figures.Period) -> tuple[list[date], list[tuple[date, date]]]:
+    """The calendar months lying wholly in the period, and the day ranges left over."""
+    whole: list[date] = []
+    rest: list[tuple[date, date]] = []
+    day = period.start
+    while day <= period.end:
+        month = figures.month_of(day)
+        last = min(month.end, period.end)
+        if day == month.start and last == month.end:
+            whole.append(day)
+        elif rest and rest[-1][1] + timedelta(days=1) == day:
+            rest[-1] = (rest[-1][0], last)
+        else:
+            rest.append((day, last))
+        day = last + timedelta(days=1)
+    return whole, rest
+
+
+def heat(
+    problems: QuerySet[Problem], q: DashboardQuery, stored: StoredCounts | None = None
+) -> list[list[float]]:
+    """Reports of the period counted per ~100 m cell: ``[lat, lng, count]``, densest first
+    (ties by cell). The city view takes whole months from ``ProblemMonthCellCount`` (a
+    month is ~14,500 cells instead of ~85,000 reports to group at 1M problems) and only the
+    days outside them from the ledger."""
+    per = stats.CELLS_PER_DEGREE
+    if stored is None or stored.unit_ids is not None:
+        ranges = [(q.period.since, q.period.until)]
+        months: list[date] = []
+    else:
+        months, days = _month_starts(q.period)
+        ranges = [(figures.day_start(a), figures.day_start(b + timedelta(days=1))) for a, b in days]
+    counted: QuerySet[Any] | None = None
+    if months:
+        counted = (
+            ProblemMonthCellCount.objects.filter(month__in=months)
+            .values_list("y", "x")
+            .annotate(n=Sum("reported"))
+            .order_by()
+        )
+    if len(months) == 1 and not ranges:  # a calendar month: its rows are the cells
+        top_cells = list(
+            ProblemMonthCellCount.objects.filter(month=months[0], reported__gt=0)
+            .order_by("-reported", "y", "x")
+            .values_list("y", "x", "reported")[:HEAT_CELLS]
+        )
+    elif counted is not None and not ranges:
+        top_cells = list(counted.order_by("-n", "y", "x")[:HEAT_CELLS])
+    elif counted is None and len(ranges) == 1:
+        top_cells = list(_ledger_cells(problems, *ranges[0]).order_by("-n", "y", "x")[:HEAT_CELLS])
+    else:
+        merged: dict[tuple[int, int], int] = defaultdict(int)
+        sources = [counted] if counted is not None else []
+        for rows in [*sources, *(_ledger_cells(problems, a, b) for a, b in ranges)]:
+            for y, x, n in rows:
+                merged[(int(y), int(x))] += n
+        ordered = sorted(merged.items(), key=lambda c: (-c[1], c[0]))[:HEAT_CELLS]
+        top_cells = [(y, x, n) for (y, x), n in ordered]
+    return [[round(y / per, 3), round(x / per, 3), n] for y, x, n in top_cells]
 
 
 def points(problems: QuerySet[Problem], q: DashboardQuery) -> list[list[Any]]:
@@ -585,7 +650,7 @@ def dashboard_data(
             "values": grid_values(problems, q, now, reports),
             "url": grid_url(q),
         },
-        "heat": heat(problems, q),
+        "heat": heat(problems, q, stored),
         "latest": latest(problems, now),
         "points": points(problems, q),
         "ledger_url": ledger_url(q.params),

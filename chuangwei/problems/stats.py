@@ -6,7 +6,9 @@ Two counting tables:
   closed, closed on time, closed after rework on the closing day while the problem is closed;
 - ``ProblemDayScopeCount`` (day, unit, grid, department): the same, for scoped views;
 - ``ProblemDayCategoryCount`` (day, category, source): reported and recurred on the
-  reporting day.
+  reporting day;
+- ``ProblemMonthCellCount`` (month, y, x): reported per local month and ~100 m map cell
+  (the dashboard's heat layer).
 
 A write computes the row's contributions before and after and adds the difference with one
 upsert per touched key, in the writer's transaction, so the counts always equal what GROUP
@@ -16,6 +18,7 @@ bulk loads, or to repair).
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -50,7 +53,9 @@ BY_CATEGORY = Table(
     "ProblemDayCategoryCount", ("day", "category", "source"), ("reported", "recurred")
 )
 BY_SCOPE = Table("ProblemDayScopeCount", ("day", "unit", "grid", "department"), BY_UNIT.measures)
-TABLES = (BY_UNIT, BY_SCOPE, BY_CATEGORY)
+BY_CELL = Table("ProblemMonthCellCount", ("month", "y", "x"), ("reported",))
+TABLES = (BY_UNIT, BY_SCOPE, BY_CATEGORY, BY_CELL)
+CELLS_PER_DEGREE = 1000  # heat cells of 0.001° (~100 m by ~90 m here)
 MEASURES = BY_UNIT.measures
 # (table, key values, measure)
 Key = tuple[Table, tuple[Any, ...], str]
@@ -62,6 +67,13 @@ class Counts(Counter[Key]):
 
 def _day(value: datetime) -> date:
     return timezone.localtime(value).date()
+
+
+def cell_of(degrees: float) -> int:
+    """The heat cell of a coordinate: SQL's ``ROUND(degrees * 1000)`` (halves away from
+    zero; Python's ``round`` would take them to even)."""
+    scaled = degrees * CELLS_PER_DEGREE
+    return math.floor(scaled + 0.5) if scaled >= 0 else -math.floor(0.5 - scaled)
 
 
 def contributions(problem: Any) -> Counts:
@@ -78,6 +90,9 @@ def contributions(problem: Any) -> Counts:
             out[(BY_CATEGORY, kind, "recurred")] = 1
         if problem.source == ProblemSource.CITIZEN:
             out[(BY_UNIT, place, "citizen")] = 1
+        if problem.lat is not None and problem.lng is not None:
+            cell = (day.replace(day=1), cell_of(problem.lat), cell_of(problem.lng))
+            out[(BY_CELL, cell, "reported")] = 1
     if problem.status == ProblemStatus.CLOSED and problem.closed_at is not None:
         closed = (_day(problem.closed_at), unit, grid)
         out[(BY_UNIT, closed, "closed")] = 1
@@ -94,7 +109,7 @@ def contributions(problem: Any) -> Counts:
 
 FIELDS = ("reported_at", "unit_id", "grid_id", "department_id", "category_id",
           "recurrence_of_id", "source", "status", "closed_at", "closed_on_time",
-          "rework_count")  # fmt: skip
+          "rework_count", "lat", "lng")  # fmt: skip
 
 
 def stored_contributions(pk: int) -> Counts:
@@ -153,6 +168,7 @@ def rebuild(apps: Any = None) -> int:
     ``apps`` is a migration's app registry: the migration that fills the tables for an
     existing ledger passes its historical models, so it keeps working as the models change.
     """
+    from chuangwei.core.expressions import HeatCell
     from chuangwei.core.sqldates import local_day
 
     def model_of(name: str) -> Any:
@@ -161,6 +177,14 @@ def rebuild(apps: Any = None) -> int:
         from . import models
 
         return getattr(models, name)
+
+    def exists(table: Table) -> bool:
+        """An older migration's registry lacks the tables added after it."""
+        try:
+            model_of(table.model_name)
+        except LookupError:
+            return False
+        return True
 
     Problem = model_of("Problem")  # noqa: N806 - a model class
 
@@ -203,8 +227,25 @@ def rebuild(apps: Any = None) -> int:
             recurred=Count("id", filter=recurring),
         )
     }  # fmt: skip
+    by_cell: dict[tuple[Any, ...], dict[str, int]] = {}
+    if exists(BY_CELL):
+        cells = (
+            Problem.objects.annotate(
+                month=local_day(F("reported_at"), monthly=True),
+                y=HeatCell("lat", CELLS_PER_DEGREE),
+                x=HeatCell("lng", CELLS_PER_DEGREE),
+            )
+            .values_list("month", "y", "x")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        by_cell = {(_as_month(m), int(y), int(x)): {"reported": n} for m, y, x, n in cells}
+    tables = ((BY_UNIT, by_unit), (BY_SCOPE, by_scope), (BY_CATEGORY, by_category),
+              (BY_CELL, by_cell))  # fmt: skip
     with transaction.atomic():
-        for table, rows in ((BY_UNIT, by_unit), (BY_SCOPE, by_scope), (BY_CATEGORY, by_category)):
+        for table, rows in tables:
+            if not exists(table):
+                continue
             model = model_of(table.model_name)
             model.objects.all().delete()
             model.objects.bulk_create(
@@ -214,7 +255,19 @@ def rebuild(apps: Any = None) -> int:
                 ),
                 batch_size=2000,
             )
-    return len(by_unit) + len(by_scope) + len(by_category)
+    return sum(len(rows) for _table, rows in tables)
+
+
+def _as_month(value: Any) -> date:
+    """The first day of a local month from ``local_day(…, monthly=True)``: ``YYYY-MM`` text
+    (SQLite) or the month's local midnight (PostgreSQL)."""
+    if isinstance(value, str):
+        year, month = value.split("-")[:2]
+        return date(int(year), int(month), 1)
+    if isinstance(value, datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        return value.date().replace(day=1)
+    return date(value.year, value.month, 1)
 
 
 def _as_date(value: Any) -> date:

@@ -314,3 +314,39 @@ def test_the_city_view_runs_a_fixed_number_of_queries(client_as, march, django_a
     # category trees; ratings, milestone, heat, two newest lists and the map points.
     with django_assert_num_queries(16):
         client.get(URL)
+
+
+def test_whole_months_and_the_days_beside_them_split_the_period():
+    from datetime import date
+
+    from chuangwei.dashboards.selectors import _month_starts
+    from chuangwei.reports.selectors import Period
+
+    whole, rest = _month_starts(Period(date(2026, 1, 20), date(2026, 4, 5)))
+    assert whole == [date(2026, 2, 1), date(2026, 3, 1)]
+    assert rest == [(date(2026, 1, 20), date(2026, 1, 31)), (date(2026, 4, 1), date(2026, 4, 5))]
+    assert _month_starts(Period(date(2026, 3, 1), date(2026, 3, 15))) == ([], [(date(2026, 3, 1), date(2026, 3, 15))])  # fmt: skip
+
+
+def test_the_city_heat_of_whole_months_comes_from_the_cell_counts(march, ledger, make_problem):
+    """February 20 – April 5: March from ``ProblemMonthCellCount``, the rest from the
+    ledger; the same cells and counts as the ledger alone gives."""
+    from datetime import date
+
+    from chuangwei.dashboards import selectors
+    from chuangwei.problems.models import ProblemMonthCellCount
+    from chuangwei.reports.selectors import Period
+
+    make_problem(unit="community_b", reported_at=datetime(2026, 2, 25, 9, tzinfo=ZoneInfo("Asia/Shanghai")))  # fmt: skip
+    make_problem(reported_at=datetime(2026, 4, 5, 23, 50, tzinfo=ZoneInfo("Asia/Shanghai")))
+    make_problem(reported_at=datetime(2026, 4, 6, 0, 10, tzinfo=ZoneInfo("Asia/Shanghai")))
+    query = selectors.DashboardQuery(Period(date(2026, 2, 20), date(2026, 4, 5)), {})
+    office = ledger["office"]
+    stored = selectors.StoredCounts.for_query(office, query)
+    assert ProblemMonthCellCount.objects.filter(month=date(2026, 3, 1)).exists()
+    from_counts = selectors.heat(Problem.objects.visible_to(office), query, stored)
+    assert from_counts == selectors.heat(Problem.objects.visible_to(office), query, None)
+    period = query.period
+    in_period = Problem.objects.filter(reported_at__gte=period.since, reported_at__lt=period.until)
+    assert {(lat, lng) for lat, lng, _n in from_counts} == {(34.805, 117.305), (34.805, 117.325)}
+    assert sum(n for _lat, _lng, n in from_counts) == in_period.count() == 7

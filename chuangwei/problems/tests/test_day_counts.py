@@ -14,6 +14,7 @@ from chuangwei.problems.models import (
     ProblemDayCategoryCount,
     ProblemDayCount,
     ProblemDayScopeCount,
+    ProblemMonthCellCount,
 )
 
 from .conftest import IN_B, MONDAY_9, SH
@@ -52,10 +53,15 @@ def by_category() -> dict[tuple[date, int, str], tuple[int, int]]:
     return {(d, c, s): (n, r) for d, c, s, n, r in rows if n or r}
 
 
+def by_cell() -> dict[tuple[date, int, int], int]:
+    rows = ProblemMonthCellCount.objects.values_list("month", "y", "x", "reported")
+    return {(m, y, x): n for m, y, x, n in rows if n}
+
+
 def recounted() -> dict[tuple[date, int, int], tuple[int, ...]]:
-    before = stored(), by_department(), by_category()
+    before = stored(), by_department(), by_category(), by_cell()
     stats.rebuild()
-    after = stored(), by_department(), by_category()
+    after = stored(), by_department(), by_category(), by_cell()
     assert before == after, "the kept counts differ from a recount of the ledger"
     assert rolled_up() == after[0], "the per-department counts do not add up"
     return after[0]
@@ -177,8 +183,9 @@ def test_the_command_rebuilds_lost_counts(report, ledger, capsys):
     _close(problem, ledger, MONDAY_9)
     ProblemDayCount.objects.all().delete()
     call_command("rebuild_day_counts")
-    # one per table: day × unit × grid, the same with the department, day × category × source
-    assert "3 daily counting rows rebuilt." in capsys.readouterr().out
+    # one per table: day × unit × grid, the same with the department, day × category × source,
+    # month × map cell
+    assert "4 daily counting rows rebuilt." in capsys.readouterr().out
     assert stored() == {(date(2026, 3, 2), problem.unit_id, problem.grid_id): (1, 0, 0, 1, 1, 0)}
 
 
@@ -201,9 +208,49 @@ def test_the_migration_form_of_the_rebuild_gives_the_same_counts(report, ledger)
 
     problem = report()
     _close(problem, ledger, MONDAY_9)
-    kept = stored(), by_department(), by_category()
+    kept = stored(), by_department(), by_category(), by_cell()
     ProblemDayCount.objects.all().delete()
     ProblemDayScopeCount.objects.all().delete()
     ProblemDayCategoryCount.objects.all().delete()
-    assert stats.rebuild(apps) == 3
-    assert (stored(), by_department(), by_category()) == kept
+    ProblemMonthCellCount.objects.all().delete()
+    assert stats.rebuild(apps) == 4
+    assert (stored(), by_department(), by_category(), by_cell()) == kept
+
+
+def test_a_report_counts_in_its_shanghai_month_and_map_cell(report, ledger):
+    report(at=datetime(2026, 3, 31, 23, 30, tzinfo=SH))  # 15:30 UTC, still March in Shanghai
+    report(point=IN_B, at=datetime(2026, 4, 1, 0, 30, tzinfo=SH))
+    report(point=(117.3054, 34.8056), at=datetime(2026, 3, 5, 9, 0, tzinfo=SH))
+    assert by_cell() == {
+        (date(2026, 3, 1), 34805, 117305): 1,
+        (date(2026, 4, 1), 34805, 117325): 1,
+        (date(2026, 3, 1), 34806, 117305): 1,
+    }
+    assert recounted() == stored()
+
+
+def test_a_voided_report_stays_on_the_heat_map(report, ledger):
+    """Like the ledger's heat query: every report of the period, whatever became of it."""
+    problem = report()
+    services.void_problem(problem, by=ledger["office"], note="重复上报", now=MONDAY_9)
+    assert by_cell() == {(date(2026, 3, 1), 34805, 117305): 1}
+
+
+@pytest.mark.parametrize(
+    ("degrees", "cell"),
+    [(117.3054, 117305), (117.3056, 117306), (34.8, 34800), (-0.0016, -2), (-0.0014, -1)],
+)
+def test_a_coordinate_falls_in_the_nearest_cell(degrees, cell):
+    assert stats.cell_of(degrees) == cell
+
+
+def test_the_database_puts_coordinates_in_the_same_cells(report, ledger):
+    """``HeatCell`` in SQL (the ledger's heat query and the recount) agrees with ``cell_of``."""
+    from chuangwei.core.expressions import HeatCell
+
+    points = [(117.3054, 34.8056), (117.30549, 34.80451), (-0.0016, -0.0014), (0.0, 0.0)]
+    for lng, lat in points:
+        Problem.objects.filter(pk=report().pk).update(lng=lng, lat=lat)
+    rows = Problem.objects.annotate(y=HeatCell("lat", 1000), x=HeatCell("lng", 1000))
+    cells = sorted((int(y), int(x)) for y, x in rows.values_list("y", "x"))
+    assert cells == sorted((stats.cell_of(lat), stats.cell_of(lng)) for lng, lat in points)
