@@ -227,12 +227,13 @@ class Problem(TimeStampedModel):
                 name="problems_escalate_due",
                 condition=Q(escalate_at__isnull=False),
             ),
-            # Overdue lists: WHERE status='dispatched' AND due_at < now.
+            # Overdue lists and counts: WHERE status='dispatched' AND due_at < now.
             # ``status`` is constant in it, but SQLite only counts from an index that holds
-            # every column the query names (85 ms → a few ms for the overdue count at 1M).
+            # every column the query names (85 ms → a few ms for the overdue count at 1M);
+            # unit, department and reporter let it count per unit for any scope.
             models.Index(
-                fields=["due_at", "status"],
-                name="problems_open_due",
+                fields=["due_at", "status", "unit", "department", "reporter"],
+                name="problems_overdue_scope",
                 condition=Q(status="dispatched"),
             ),
             models.Index(fields=["lng", "lat"], name="problems_point"),
@@ -373,6 +374,27 @@ class ProblemMonthCellCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.y}/{self.x}"
+
+
+class ProblemOpenCount(models.Model):
+    """Problems open now per responsible unit and department (0 for none), kept exact by
+    ``problems.stats``: the dashboard's open figures per unit without reading the open
+    problems (~150,000 index entries in the benchmark's 1M ledger). Overdue depends on the
+    clock and is counted from the ledger."""
+
+    unit = models.IntegerField(default=0)
+    department = models.IntegerField(default=0)
+    open = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("open problem count")
+        verbose_name_plural = _("open problem counts")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "department"], name="problems_opencount_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit}/{self.department}: {self.open}"
 
 
 class ProblemDayCategoryCount(models.Model):

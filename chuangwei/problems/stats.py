@@ -8,7 +8,8 @@ Two counting tables:
 - ``ProblemDayCategoryCount`` (day, category, source): reported and recurred on the
   reporting day;
 - ``ProblemMonthCellCount`` (month, y, x): reported per local month and ~100 m map cell
-  (the dashboard's heat layer).
+  (the dashboard's heat layer);
+- ``ProblemOpenCount`` (unit, department): problems open now (the dashboard's open figures).
 
 A write computes the row's contributions before and after and adds the difference with one
 upsert per touched key, in the writer's transaction, so the counts always equal what GROUP
@@ -28,7 +29,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from .choices import ProblemSource, ProblemStatus
+from .choices import OPEN_STATUSES, ProblemSource, ProblemStatus
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,8 @@ BY_CATEGORY = Table(
 )
 BY_SCOPE = Table("ProblemDayScopeCount", ("day", "unit", "grid", "department"), BY_UNIT.measures)
 BY_CELL = Table("ProblemMonthCellCount", ("month", "y", "x"), ("reported",))
-TABLES = (BY_UNIT, BY_SCOPE, BY_CATEGORY, BY_CELL)
+BY_OPEN = Table("ProblemOpenCount", ("unit", "department"), ("open",))
+TABLES = (BY_UNIT, BY_SCOPE, BY_CATEGORY, BY_CELL, BY_OPEN)
 CELLS_PER_DEGREE = 1000  # heat cells of 0.001° (~100 m by ~90 m here)
 MEASURES = BY_UNIT.measures
 # (table, key values, measure)
@@ -93,6 +95,8 @@ def contributions(problem: Any) -> Counts:
         if problem.lat is not None and problem.lng is not None:
             cell = (day.replace(day=1), cell_of(problem.lat), cell_of(problem.lng))
             out[(BY_CELL, cell, "reported")] = 1
+    if problem.status in OPEN_STATUSES:
+        out[(BY_OPEN, (unit, department), "open")] = 1
     if problem.status == ProblemStatus.CLOSED and problem.closed_at is not None:
         closed = (_day(problem.closed_at), unit, grid)
         out[(BY_UNIT, closed, "closed")] = 1
@@ -154,7 +158,7 @@ def _upsert(table: Table, delta: dict[tuple[Any, ...], dict[str, int]]) -> None:
     )
     # Sorted keys: two writers touching the same rows lock them in the same order.
     rows = [
-        (connection.ops.adapt_datefield_value(values[0]), *values[1:],
+        (*(connection.ops.adapt_datefield_value(v) if isinstance(v, date) else v for v in values),
          *(changes.get(m, 0) for m in measures))
         for values, changes in sorted(delta.items())
     ]  # fmt: skip
@@ -240,8 +244,15 @@ def rebuild(apps: Any = None) -> int:
             .order_by()
         )
         by_cell = {(_as_month(m), int(y), int(x)): {"reported": n} for m, y, x, n in cells}
+    by_open = {
+        (unit or 0, department or 0): {"open": n}
+        for unit, department, n in Problem.objects.filter(status__in=OPEN_STATUSES)
+        .values_list("unit", "department")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
     tables = ((BY_UNIT, by_unit), (BY_SCOPE, by_scope), (BY_CATEGORY, by_category),
-              (BY_CELL, by_cell))  # fmt: skip
+              (BY_CELL, by_cell), (BY_OPEN, by_open))  # fmt: skip
     with transaction.atomic():
         for table, rows in tables:
             if not exists(table):

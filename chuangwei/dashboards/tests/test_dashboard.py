@@ -168,8 +168,8 @@ def test_the_data_endpoint_runs_a_fixed_number_of_queries(
     client = client_as("leader")
     client.get(URL)
     cache.clear()
-    # The city view's 16 plus the leader's unit ids and their own reports outside them.
-    with django_assert_num_queries(18):
+    # The city view's 17 plus the leader's unit ids and their own reports outside them.
+    with django_assert_num_queries(19):
         client.get(URL)
 
 
@@ -309,10 +309,11 @@ def test_the_city_view_runs_a_fixed_number_of_queries(client_as, march, django_a
     client.get(URL)
     cache.clear()
     # Session, user and memberships; three reads of the daily counts (the period per day,
-    # unit and grid; the period before; this week) and one of the category counts; one
-    # open-per-unit query (the unit table and the open and overdue figures); the unit and
-    # category trees; ratings, milestone, heat, two newest lists and the map points.
-    with django_assert_num_queries(16):
+    # unit and grid; the period before; this week) and one of the category counts; open per
+    # unit from the open counts and overdue per unit from the ledger (the unit table and the
+    # open and overdue figures); the unit and category trees; ratings, milestone, heat, two
+    # newest lists and the map points.
+    with django_assert_num_queries(17):
         client.get(URL)
 
 

@@ -15,6 +15,7 @@ from chuangwei.problems.models import (
     ProblemDayCount,
     ProblemDayScopeCount,
     ProblemMonthCellCount,
+    ProblemOpenCount,
 )
 
 from .conftest import IN_B, MONDAY_9, SH
@@ -58,10 +59,15 @@ def by_cell() -> dict[tuple[date, int, int], int]:
     return {(m, y, x): n for m, y, x, n in rows if n}
 
 
+def by_open() -> dict[tuple[int, int], int]:
+    rows = ProblemOpenCount.objects.values_list("unit", "department", "open")
+    return {(u, d): n for u, d, n in rows if n}
+
+
 def recounted() -> dict[tuple[date, int, int], tuple[int, ...]]:
-    before = stored(), by_department(), by_category(), by_cell()
+    before = stored(), by_department(), by_category(), by_cell(), by_open()
     stats.rebuild()
-    after = stored(), by_department(), by_category(), by_cell()
+    after = stored(), by_department(), by_category(), by_cell(), by_open()
     assert before == after, "the kept counts differ from a recount of the ledger"
     assert rolled_up() == after[0], "the per-department counts do not add up"
     return after[0]
@@ -208,13 +214,17 @@ def test_the_migration_form_of_the_rebuild_gives_the_same_counts(report, ledger)
 
     problem = report()
     _close(problem, ledger, MONDAY_9)
-    kept = stored(), by_department(), by_category(), by_cell()
+    report(point=IN_B)  # still open
+    kept = stored(), by_department(), by_category(), by_cell(), by_open()
     ProblemDayCount.objects.all().delete()
     ProblemDayScopeCount.objects.all().delete()
     ProblemDayCategoryCount.objects.all().delete()
     ProblemMonthCellCount.objects.all().delete()
-    assert stats.rebuild(apps) == 4
-    assert (stored(), by_department(), by_category(), by_cell()) == kept
+    ProblemOpenCount.objects.all().delete()
+    # day × unit × grid twice (and with the department), day × category × source, month ×
+    # cell twice, and the open one's unit × department
+    assert stats.rebuild(apps) == 8
+    assert (stored(), by_department(), by_category(), by_cell(), by_open()) == kept
 
 
 def test_a_report_counts_in_its_shanghai_month_and_map_cell(report, ledger):
@@ -254,3 +264,18 @@ def test_the_database_puts_coordinates_in_the_same_cells(report, ledger):
     rows = Problem.objects.annotate(y=HeatCell("lat", 1000), x=HeatCell("lng", 1000))
     cells = sorted((int(y), int(x)) for y, x in rows.values_list("y", "x"))
     assert cells == sorted((stats.cell_of(lat), stats.cell_of(lng)) for lng, lat in points)
+
+
+def test_open_problems_are_counted_per_unit_and_department_until_closed(report, ledger):
+    problem = report()
+    assert by_open() == {(problem.unit_id, problem.department_id or 0): 1}
+    _close(problem, ledger, MONDAY_9)
+    assert by_open() == {}
+    assert recounted() == stored()
+
+
+def test_dispatch_to_a_department_moves_the_open_count(report, ledger):
+    problem = report()
+    services.dispatch_problem(problem, by=ledger["office"], department=ledger["department"], now=MONDAY_9)  # fmt: skip
+    assert by_open() == {(problem.unit_id, ledger["department"].pk): 1}
+    assert recounted() == stored()
