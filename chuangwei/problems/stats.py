@@ -166,6 +166,13 @@ def _upsert(table: Table, delta: dict[tuple[Any, ...], dict[str, int]]) -> None:
         cursor.executemany(sql, rows)
 
 
+def fill_from_ledger(apps: Any, schema_editor: Any) -> None:
+    """A migration's ``RunPython`` step after it adds a counting table: recount every table
+    its registry has from an existing ledger (the ones already filled come out unchanged)."""
+    if apps.get_model("problems", "Problem").objects.exists():
+        rebuild(apps)
+
+
 def rebuild(apps: Any = None) -> int:
     """Recompute every count from the ledger; returns the number of counting rows.
 

@@ -2,14 +2,7 @@
 
 from django.db import migrations, models
 
-
-def count_existing(apps, schema_editor):  # type: ignore[no-untyped-def]
-    """Fill the three counting tables from an existing ledger (0007's fill is a no-op now:
-    ``stats.rebuild`` writes this table too, which its model state does not have)."""
-    from chuangwei.problems import stats
-
-    if apps.get_model("problems", "Problem").objects.exists():
-        stats.rebuild(apps)
+from chuangwei.problems import stats
 
 
 class Migration(migrations.Migration):
@@ -40,5 +33,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('day', 'unit', 'grid', 'department'), name='problems_dayscope_key')],
             },
         ),
-        migrations.RunPython(count_existing, migrations.RunPython.noop),
+        migrations.RunPython(stats.fill_from_ledger, migrations.RunPython.noop),
     ]

@@ -2,14 +2,7 @@
 
 from django.db import migrations, models
 
-
-def count_existing(apps, schema_editor):  # type: ignore[no-untyped-def]
-    """Fill the counting tables from an existing ledger (this one is new; the others are
-    recounted with it, which leaves them as they were)."""
-    from chuangwei.problems import stats
-
-    if apps.get_model("problems", "Problem").objects.exists():
-        stats.rebuild(apps)
+from chuangwei.problems import stats
 
 
 class Migration(migrations.Migration):
@@ -34,5 +27,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('month', 'y', 'x'), name='problems_monthcell_key')],
             },
         ),
-        migrations.RunPython(count_existing, migrations.RunPython.noop),
+        migrations.RunPython(stats.fill_from_ledger, migrations.RunPython.noop),
     ]

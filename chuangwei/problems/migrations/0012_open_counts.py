@@ -3,13 +3,7 @@
 from django.conf import settings
 from django.db import migrations, models
 
-
-def count_existing(apps, schema_editor):  # type: ignore[no-untyped-def]
-    """Fill the new table from an existing ledger (the others are recounted with it)."""
-    from chuangwei.problems import stats
-
-    if apps.get_model("problems", "Problem").objects.exists():
-        stats.rebuild(apps)
+from chuangwei.problems import stats
 
 
 class Migration(migrations.Migration):
@@ -48,5 +42,5 @@ class Migration(migrations.Migration):
             model_name='problemopencount',
             constraint=models.UniqueConstraint(fields=('unit', 'department'), name='problems_opencount_key'),
         ),
-        migrations.RunPython(count_existing, migrations.RunPython.noop),
+        migrations.RunPython(stats.fill_from_ledger, migrations.RunPython.noop),
     ]

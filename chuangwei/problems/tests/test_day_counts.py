@@ -279,3 +279,22 @@ def test_dispatch_to_a_department_moves_the_open_count(report, ledger):
     services.dispatch_problem(problem, by=ledger["office"], department=ledger["department"], now=MONDAY_9)  # fmt: skip
     assert by_open() == {(problem.unit_id, ledger["department"].pk): 1}
     assert recounted() == stored()
+
+
+def test_a_migration_fills_the_counts_of_an_existing_ledger(report, ledger):
+    from django.apps import apps
+
+    problem = report()
+    kept = stored(), by_department(), by_category(), by_cell(), by_open()
+    ProblemMonthCellCount.objects.all().delete()
+    ProblemOpenCount.objects.all().delete()
+    stats.fill_from_ledger(apps, None)
+    assert (stored(), by_department(), by_category(), by_cell(), by_open()) == kept
+    assert by_open() == {(problem.unit_id, problem.department_id or 0): 1}
+
+
+def test_a_migration_on_an_empty_ledger_writes_no_counts(db):
+    from django.apps import apps
+
+    stats.fill_from_ledger(apps, None)
+    assert (stored(), by_cell(), by_open()) == ({}, {}, {})
