@@ -11,10 +11,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import ProtectedError, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, permissions, status, viewsets
+from rest_framework import exceptions, permissions, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from chuangwei.lib import bounds
 
 from .errors import DomainError, InUse
 
@@ -23,14 +25,22 @@ def _error(code: str, message: str, fields: dict[str, Any] | None = None) -> dic
     return {"error": {"code": code, "message": message, "fields": fields or {}}}
 
 
-def _flatten(detail: Any) -> dict[str, list[str]]:
-    if isinstance(detail, dict):
-        return {
-            str(k): [str(x) for x in (v if isinstance(v, list) else [v])] for k, v in detail.items()
-        }
-    if isinstance(detail, list):
-        return {"non_field_errors": [str(x) for x in detail]}
-    return {"non_field_errors": [str(detail)]}
+def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's error detail as ``{field: [messages]}``; nested errors get dotted keys
+    (``sites.0``: the first item of ``sites``; ``parts.2.title``)."""
+    if not isinstance(detail, (dict, list)):
+        return {prefix or "non_field_errors": [str(detail)]}
+    if isinstance(detail, list) and all(not isinstance(x, (dict, list)) for x in detail):
+        return {prefix or "non_field_errors": [str(x) for x in detail]}
+    items = detail.items() if isinstance(detail, dict) else enumerate(detail)
+    flat: dict[str, list[str]] = {}
+    for key, value in items:
+        name = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(detail, list) and not value:
+            continue  # an item of a list without errors
+        for field, messages in _flatten(value, name).items():
+            flat.setdefault(field, []).extend(messages)
+    return flat
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -56,6 +66,43 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         message = str(detail) if not isinstance(detail, (dict, list)) else _("Request failed.")
         response.data = _error(code, message)
     return response
+
+
+def _bound(field: serializers.Field) -> None:  # type: ignore[type-arg]
+    if field.read_only:
+        return
+    if isinstance(field, (serializers.DateField, serializers.DateTimeField)):
+        check: Any = bounds.validate_date_in_range
+    elif isinstance(
+        field, (serializers.IntegerField, serializers.FloatField, serializers.DecimalField)
+    ):
+        check = bounds.validate_number_in_range
+    elif isinstance(field, (serializers.ListField, serializers.DictField)):
+        _bound(field.child)
+        return
+    else:
+        return
+    if check not in field.validators:
+        field.validators = [*field.validators, check]
+
+
+class BoundedFields:
+    """Every writable date, datetime and number field of the serializer refuses values outside
+    the ranges of ``lib.bounds`` (a field error, not a database failure)."""
+
+    def get_fields(self) -> dict[str, Any]:
+        fields: dict[str, Any] = super().get_fields()  # type: ignore[misc]
+        for field in fields.values():
+            _bound(field)
+        return fields
+
+
+class Serializer(BoundedFields, serializers.Serializer):  # type: ignore[type-arg]
+    """Base of every plain serializer (inputs and computed outputs) of the API."""
+
+
+class ModelSerializer(BoundedFields, serializers.ModelSerializer):  # type: ignore[type-arg]
+    """Base of every model serializer of the API."""
 
 
 class ScopedWritePermission(permissions.BasePermission):

@@ -14,12 +14,15 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from .forms import TreeChoiceField
+from chuangwei.lib import bounds
+
+from .forms import TreeChoiceField, bound_fields
 from .widgets import fast
 
 
 class BaseFilterSet(django_filters.FilterSet):
-    """Adds ``q`` (free text over ``search_fields``) and Chinese placeholders."""
+    """Adds ``q`` (free text over ``search_fields``), Chinese placeholders and the input
+    ranges of ``lib.bounds`` on every date, number and year filter."""
 
     search_fields: Sequence[str] = ()
     q = django_filters.CharFilter(label=_("Keyword"), method="filter_q")
@@ -42,6 +45,11 @@ class BaseFilterSet(django_filters.FilterSet):
                 )
             if name == "q":
                 widget.attrs["placeholder"] = _("Code, name…")
+        bound_fields(self.form.fields.values())
+        for name, filter_ in self.filters.items():
+            if filter_.lookup_expr == "year" and name in self.form.fields:
+                field = self.form.fields[name]
+                field.validators = [*field.validators, bounds.validate_year]
 
     def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         value = value.strip()

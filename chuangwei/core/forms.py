@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from chuangwei.lib import bounds
+
 
 class TreeChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     """A select of tree nodes indented by depth (市 › 区 › 街道 shows as indentation)."""
@@ -36,3 +38,20 @@ class ScopedModelForm(forms.ModelForm):  # type: ignore[type-arg]
                 f.widget.attrs.setdefault("rows", 3)
             if isinstance(f.widget, forms.DateInput):
                 f.widget.input_type = "date"
+        bound_fields(self.fields.values())
+
+
+def bound_fields(fields: Any) -> None:
+    """Attach the input ranges of ``lib.bounds`` to every date, datetime and number field.
+
+    Called by the form and filter bases on their own copies of the fields, so every form and
+    filter refuses a year-1 date or a 30-digit id with a message instead of failing in the
+    database."""
+    for field in fields:
+        if isinstance(field, (forms.DateField, forms.DateTimeField)):
+            checks = [bounds.validate_date_in_range]
+        elif isinstance(field, (forms.IntegerField, forms.DecimalField, forms.FloatField)):
+            checks = [bounds.validate_number_in_range]
+        else:
+            continue
+        field.validators = [*field.validators, *(c for c in checks if c not in field.validators)]

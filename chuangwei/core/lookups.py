@@ -1,4 +1,6 @@
-"""``field__in_ids=(…)``: membership in a long list of integer ids, cheap to build and send.
+"""Lookups: ``in_ids`` for long id lists, and ``in`` that ignores integers out of range.
+
+``field__in_ids=(…)``: membership in a long list of integer ids, cheap to build and send.
 
 A scoped user's queries name every unit of their subtrees (a district: ~130 ids) in two or
 three ``IN`` lists, on each of a dashboard's ~15 queries. With Django's ``__in`` every id is
@@ -15,7 +17,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Field, ForeignObject, Lookup
+from django.db.models import Field, ForeignObject, IntegerField, Lookup
+from django.db.models.fields.related_lookups import RelatedIn
+from django.db.models.lookups import In
 
 
 class InIds(Lookup):  # type: ignore[type-arg]
@@ -36,7 +40,39 @@ class InIds(Lookup):  # type: ignore[type-arg]
         return f"{lhs} IN ({', '.join(map(str, ids))})", list(params)
 
 
+class InRangeMixin:
+    """``__in`` drops integers no column can hold, as Django's ``exact``/``gt``/``lt`` already
+    treat them (they can match no row): SQLite cannot bind an integer of 2**63 or more and
+    failed with OverflowError on ``pk__in=[2**70]``; PostgreSQL refuses it out of range."""
+
+    def process_rhs(self, compiler: Any, connection: Any) -> Any:
+        if self.rhs_is_direct_value():  # type: ignore[attr-defined]
+            field = self.lhs.output_field  # type: ignore[attr-defined]
+            target = getattr(field, "target_field", None) or field
+            try:
+                low, high = connection.ops.integer_field_range(target.get_internal_type())
+            except KeyError:  # not an integer column
+                low = high = None
+            self.rhs = [  # type: ignore[attr-defined]
+                v
+                for v in self.rhs  # type: ignore[attr-defined]
+                if not isinstance(v, int)
+                or ((low is None or v >= low) and (high is None or v <= high))
+            ]
+        return super().process_rhs(compiler, connection)  # type: ignore[misc]
+
+
+class IntegerIn(InRangeMixin, In):
+    pass
+
+
+class RelatedIntegerIn(InRangeMixin, RelatedIn):
+    pass
+
+
 def register() -> None:
     # Foreign keys take their lookups from ForeignObject down, not from Field.
     for cls in (Field, ForeignObject):
         cls.register_lookup(InIds)
+    IntegerField.register_lookup(IntegerIn)
+    ForeignObject.register_lookup(RelatedIntegerIn)

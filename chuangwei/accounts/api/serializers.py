@@ -1,15 +1,15 @@
-from rest_framework import serializers
+from chuangwei.core.api import ModelSerializer
 
 from ..models import Membership, User
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class MembershipSerializer(ModelSerializer):
     class Meta:
         model = Membership
         fields = ["id", "user", "unit", "role"]
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(ModelSerializer):
     memberships = MembershipSerializer(many=True, read_only=True)
 
     class Meta:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from chuangwei.core.api import ModelSerializer, Serializer
+
 from ..models import (
     Deduction,
     InspectionTask,
@@ -15,7 +17,7 @@ from ..models import (
 )
 
 
-class SheetItemSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class SheetItemSerializer(ModelSerializer):  # type: ignore[type-arg]
     class Meta:
         model = SheetItem
         fields = [
@@ -34,7 +36,7 @@ class SheetItemSerializer(serializers.ModelSerializer):  # type: ignore[type-arg
         ]
 
 
-class ScoreSheetSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ScoreSheetSerializer(ModelSerializer):  # type: ignore[type-arg]
     items = SheetItemSerializer(many=True, read_only=True)
 
     class Meta:
@@ -56,7 +58,7 @@ class ScoreSheetSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
         read_only_fields = ["version", "status"]
 
 
-class SiteResultSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class SiteResultSerializer(ModelSerializer):  # type: ignore[type-arg]
     site_name = serializers.CharField(source="site.name", read_only=True)
     unit = serializers.IntegerField(source="site.unit_id", read_only=True)
 
@@ -79,7 +81,7 @@ class SiteResultSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
         read_only_fields = fields
 
 
-class InspectionTaskSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class InspectionTaskSerializer(ModelSerializer):  # type: ignore[type-arg]
     class Meta:
         model = InspectionTask
         fields = [
@@ -101,7 +103,7 @@ class InspectionTaskSerializer(serializers.ModelSerializer):  # type: ignore[typ
         read_only_fields = fields
 
 
-class TaskInput(serializers.Serializer):  # type: ignore[type-arg]
+class TaskInput(Serializer):  # type: ignore[type-arg]
     name = serializers.CharField(max_length=100)
     kind = serializers.CharField()
     planned_date = serializers.DateField()
@@ -118,7 +120,7 @@ class TaskInput(serializers.Serializer):  # type: ignore[type-arg]
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class DeductionInput(serializers.Serializer):  # type: ignore[type-arg]
+class DeductionInput(Serializer):  # type: ignore[type-arg]
     site = serializers.IntegerField()
     item = serializers.IntegerField()
     points = serializers.CharField()
@@ -128,29 +130,29 @@ class DeductionInput(serializers.Serializer):  # type: ignore[type-arg]
     photos = serializers.ListField(child=serializers.ImageField(), required=False, default=list)
 
 
-class BandInput(serializers.Serializer):  # type: ignore[type-arg]
+class BandInput(Serializer):  # type: ignore[type-arg]
     site = serializers.IntegerField()
     item = serializers.IntegerField()
     band = serializers.CharField()
     score = serializers.CharField(required=False, allow_blank=True, allow_null=True)
 
 
-class SiteInput(serializers.Serializer):  # type: ignore[type-arg]
+class SiteInput(Serializer):  # type: ignore[type-arg]
     site = serializers.IntegerField()
 
 
-class EmptyInput(serializers.Serializer):  # type: ignore[type-arg]
+class EmptyInput(Serializer):  # type: ignore[type-arg]
     pass
 
 
-class DeductionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class DeductionSerializer(ModelSerializer):  # type: ignore[type-arg]
     class Meta:
         model = Deduction
         fields = ["id", "result", "item", "points", "note", "problem", "lng", "lat", "found_at"]
         read_only_fields = fields
 
 
-class SamplingDrawSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class SamplingDrawSerializer(ModelSerializer):  # type: ignore[type-arg]
     class Meta:
         model = SamplingDraw
         fields = [
@@ -167,27 +169,27 @@ class SamplingDrawSerializer(serializers.ModelSerializer):  # type: ignore[type-
         read_only_fields = fields
 
 
-class QuotaInput(serializers.Serializer):  # type: ignore[type-arg]
+class QuotaInput(Serializer):  # type: ignore[type-arg]
     site_type = serializers.CharField()
     district = serializers.IntegerField()
     count = serializers.IntegerField()
 
 
-class DrawInput(serializers.Serializer):  # type: ignore[type-arg]
+class DrawInput(Serializer):  # type: ignore[type-arg]
     name = serializers.CharField(required=False, allow_blank=True, default="")
     seed = serializers.IntegerField(required=False, allow_null=True)
     exclude_days = serializers.IntegerField(required=False, allow_null=True)
     quotas = QuotaInput(many=True)
 
 
-class PatrolCheckinSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class PatrolCheckinSerializer(ModelSerializer):  # type: ignore[type-arg]
     class Meta:
         model = PatrolCheckin
         fields = ["id", "worker", "grid", "lng", "lat", "at", "note"]
         read_only_fields = ["id", "worker", "grid", "at"]
 
 
-class PartProjectionSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class PartProjectionSerializer(Serializer):  # type: ignore[type-arg]
     code = serializers.CharField()
     title = serializers.CharField()
     points = serializers.DecimalField(max_digits=7, decimal_places=2)
@@ -197,7 +199,7 @@ class PartProjectionSerializer(serializers.Serializer):  # type: ignore[type-arg
     assumed = serializers.BooleanField()
 
 
-class ProjectionSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ProjectionSerializer(Serializer):  # type: ignore[type-arg]
     expected = serializers.DecimalField(max_digits=7, decimal_places=1)
     low = serializers.DecimalField(max_digits=7, decimal_places=1)
     high = serializers.DecimalField(max_digits=7, decimal_places=1)
@@ -205,7 +207,7 @@ class ProjectionSerializer(serializers.Serializer):  # type: ignore[type-arg]
     parts = PartProjectionSerializer(many=True)
 
 
-class CoverageRowSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class CoverageRowSerializer(Serializer):  # type: ignore[type-arg]
     user_id = serializers.IntegerField()
     name = serializers.CharField()
     unit = serializers.CharField()

@@ -1,10 +1,12 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from chuangwei.core.api import ModelSerializer, Serializer
+
 from ..models import Notification, OutboxMessage
 
 
-class NotificationSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class NotificationSerializer(ModelSerializer):  # type: ignore[type-arg]
     is_read = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -24,11 +26,11 @@ class NotificationSerializer(serializers.ModelSerializer):  # type: ignore[type-
         read_only_fields = fields
 
 
-class MarkAllReadOutput(serializers.Serializer):  # type: ignore[type-arg]
+class MarkAllReadOutput(Serializer):  # type: ignore[type-arg]
     updated = serializers.IntegerField(help_text=_("How many notifications were marked read."))
 
 
-class OutboxMessageSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class OutboxMessageSerializer(ModelSerializer):  # type: ignore[type-arg]
     # A plain string: a second enum named "level" would collide in the schema.
     level = serializers.CharField(read_only=True, help_text=_("info, warning or danger"))
 

@@ -6,10 +6,12 @@ from typing import Any
 
 from rest_framework import serializers
 
+from chuangwei.core.api import ModelSerializer
+
 from ..models import Open311Client, ServiceAttribute
 
 
-class Open311ClientSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class Open311ClientSerializer(ModelSerializer):  # type: ignore[type-arg]
     class Meta:
         model = Open311Client
         fields = [
@@ -48,7 +50,7 @@ class Open311ClientKeySerializer(Open311ClientSerializer):
         return str(self.context.get("api_key", ""))
 
 
-class ServiceAttributeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ServiceAttributeSerializer(ModelSerializer):  # type: ignore[type-arg]
     values = serializers.JSONField(required=False)
 
     class Meta:

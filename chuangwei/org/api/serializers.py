@@ -1,9 +1,9 @@
-from rest_framework import serializers
+from chuangwei.core.api import ModelSerializer
 
 from ..models import LeaderAssignment, OrgUnit, Person, ResponsibilityAgreement, WorkLine
 
 
-class OrgUnitSerializer(serializers.ModelSerializer):
+class OrgUnitSerializer(ModelSerializer):
     class Meta:
         model = OrgUnit
         fields = [
@@ -26,7 +26,7 @@ class OrgUnitSerializer(serializers.ModelSerializer):
         read_only_fields = ["path", "depth", "created_at", "updated_at"]
 
 
-class WorkLineSerializer(serializers.ModelSerializer):
+class WorkLineSerializer(ModelSerializer):
     class Meta:
         model = WorkLine
         fields = [
@@ -40,19 +40,19 @@ class WorkLineSerializer(serializers.ModelSerializer):
         ]
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(ModelSerializer):
     class Meta:
         model = Person
         fields = ["id", "name", "unit", "position", "phone", "user", "is_active"]
 
 
-class LeaderAssignmentSerializer(serializers.ModelSerializer):
+class LeaderAssignmentSerializer(ModelSerializer):
     class Meta:
         model = LeaderAssignment
         fields = ["id", "leader", "unit", "start_date", "end_date", "note"]
 
 
-class ResponsibilityAgreementSerializer(serializers.ModelSerializer):
+class ResponsibilityAgreementSerializer(ModelSerializer):
     class Meta:
         model = ResponsibilityAgreement
         fields = [

@@ -3,13 +3,14 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from chuangwei.core.api import ModelSerializer
 from chuangwei.lib import geo
 
 from ..choices import InputCRS
 from ..models import Grid, Site, SiteType, SiteTypeGroup
 
 
-class GridSerializer(serializers.ModelSerializer):
+class GridSerializer(ModelSerializer):
     class Meta:
         model = Grid
         fields = [
@@ -39,19 +40,19 @@ class GridSerializer(serializers.ModelSerializer):
         ]
 
 
-class SiteTypeSerializer(serializers.ModelSerializer):
+class SiteTypeSerializer(ModelSerializer):
     class Meta:
         model = SiteType
         fields = ["id", "code", "name", "description", "sort_order"]
 
 
-class SiteTypeGroupSerializer(serializers.ModelSerializer):
+class SiteTypeGroupSerializer(ModelSerializer):
     class Meta:
         model = SiteTypeGroup
         fields = ["id", "code", "name", "site_types", "description"]
 
 
-class SiteSerializer(serializers.ModelSerializer):
+class SiteSerializer(ModelSerializer):
     crs = serializers.ChoiceField(
         choices=InputCRS.choices,
         write_only=True,

@@ -20,6 +20,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from chuangwei.core.api import ModelSerializer, Serializer
+from chuangwei.core.schema import ErrorSerializer
 from chuangwei.org.models import OrgUnit
 from chuangwei.places.choices import InputCRS
 from chuangwei.places.models import Site
@@ -77,22 +79,11 @@ class PhotoKindField(serializers.ChoiceField):
         super().__init__(choices=PhotoKind.choices, **kwargs)
 
 
-class ErrorDetailSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    code = serializers.CharField(help_text=_("Stable machine code, e.g. transition_not_allowed."))
-    message = serializers.CharField()
-    # A declared field named like Serializer.fields: DRF's metaclass pops it, so it is safe.
-    fields = serializers.DictField(  # type: ignore[assignment]
-        child=serializers.ListField(child=serializers.CharField())
-    )
+# The one error body of the API, kept under the name the problem views use.
+ProblemErrorSerializer = ErrorSerializer
 
 
-class ProblemErrorSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    """The one error body of the API: ``{"error": {"code", "message", "fields"}}``."""
-
-    error = ErrorDetailSerializer()
-
-
-class BriefSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class BriefSerializer(Serializer):  # type: ignore[type-arg]
     """Id, code and name of a related row already joined by the list query."""
 
     id = serializers.IntegerField()
@@ -100,7 +91,7 @@ class BriefSerializer(serializers.Serializer):  # type: ignore[type-arg]
     name = serializers.CharField()
 
 
-class PhotoLinkSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class PhotoLinkSerializer(ModelSerializer):  # type: ignore[type-arg]
     kind = PhotoKindField(read_only=True)
     original = serializers.SerializerMethodField()
     thumb = serializers.SerializerMethodField()
@@ -109,13 +100,25 @@ class PhotoLinkSerializer(serializers.ModelSerializer):  # type: ignore[type-arg
         model = ProblemPhoto
         fields = ["id", "kind", "original", "thumb"]
 
+    def _absolute(self, path: str | None) -> str | None:
+        """An absolute URL (the schema says ``uri``): the request's origin, found once per
+        answer (the list serializer's children share its context), before the path."""
+        if path is None:
+            return None
+        origin = self.context.get("_origin")
+        if origin is None:
+            request = self.context.get("request")
+            origin = request.build_absolute_uri("/")[:-1] if request is not None else ""
+            self.context["_origin"] = origin
+        return f"{origin}{path}"
+
     @extend_schema_field(OpenApiTypes.URI)
     def get_original(self, photo: ProblemPhoto) -> str | None:
-        return photo_url(photo.pk, "original")
+        return self._absolute(photo_url(photo.pk, "original"))
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_thumb(self, photo: ProblemPhoto) -> str | None:
-        return photo_url(photo.pk, "thumb")
+        return self._absolute(photo_url(photo.pk, "thumb"))
 
 
 class PhotoSerializer(PhotoLinkSerializer):
@@ -134,7 +137,7 @@ class PhotoSerializer(PhotoLinkSerializer):
         ]
 
 
-class EventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class EventSerializer(ModelSerializer):  # type: ignore[type-arg]
     action_display = serializers.SerializerMethodField()
 
     class Meta:
@@ -169,7 +172,7 @@ def _light(problem: Problem, context: Mapping[str, Any]) -> str:
     return deadlines.light(problem.dispatched_at, problem.due_at, now, unit)
 
 
-class ProblemSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ProblemSerializer(ModelSerializer):  # type: ignore[type-arg]
     """One ledger row (list output)."""
 
     status = ProblemStatusField(read_only=True)
@@ -346,7 +349,7 @@ def _photos(required: bool) -> serializers.ListField:
     )
 
 
-class ClientPointMixin(serializers.Serializer):  # type: ignore[type-arg]
+class ClientPointMixin(Serializer):  # type: ignore[type-arg]
     client_lng = serializers.FloatField(
         required=False,
         allow_null=True,
@@ -394,26 +397,26 @@ class ReportInput(ClientPointMixin):
     photos = _photos(required=False)
 
 
-class ConfirmReportInput(serializers.Serializer):  # type: ignore[type-arg]
+class ConfirmReportInput(Serializer):  # type: ignore[type-arg]
     note = _note(ProblemAction.CONFIRM_REPORT)
 
 
-class AcceptInput(serializers.Serializer):  # type: ignore[type-arg]
+class AcceptInput(Serializer):  # type: ignore[type-arg]
     note = _note(ProblemAction.ACCEPT)
 
 
-class VoidInput(serializers.Serializer):  # type: ignore[type-arg]
+class VoidInput(Serializer):  # type: ignore[type-arg]
     note = _note(ProblemAction.VOID)
 
 
-class MergeInput(serializers.Serializer):  # type: ignore[type-arg]
+class MergeInput(Serializer):  # type: ignore[type-arg]
     into = serializers.CharField(
         max_length=32, help_text=_("The open problem this duplicates: its code or id.")
     )
     note = _note(ProblemAction.MERGE)
 
 
-class DispatchInput(serializers.Serializer):  # type: ignore[type-arg]
+class DispatchInput(Serializer):  # type: ignore[type-arg]
     unit = serializers.PrimaryKeyRelatedField(
         queryset=OrgUnit.objects.all(),
         required=False,
@@ -439,16 +442,16 @@ class DispatchInput(serializers.Serializer):  # type: ignore[type-arg]
     note = _note(ProblemAction.DISPATCH)
 
 
-class ReturnInput(serializers.Serializer):  # type: ignore[type-arg]
+class ReturnInput(Serializer):  # type: ignore[type-arg]
     note = _note(ProblemAction.RETURN)
 
 
-class RequestExtensionInput(serializers.Serializer):  # type: ignore[type-arg]
+class RequestExtensionInput(Serializer):  # type: ignore[type-arg]
     requested_due_at = serializers.DateTimeField()
     note = _note(ProblemAction.REQUEST_EXTENSION)
 
 
-class ApproveExtensionInput(serializers.Serializer):  # type: ignore[type-arg]
+class ApproveExtensionInput(Serializer):  # type: ignore[type-arg]
     due_at = serializers.DateTimeField(
         required=False,
         allow_null=True,
@@ -458,23 +461,23 @@ class ApproveExtensionInput(serializers.Serializer):  # type: ignore[type-arg]
     note = _note(ProblemAction.APPROVE_EXTENSION)
 
 
-class RejectExtensionInput(serializers.Serializer):  # type: ignore[type-arg]
+class RejectExtensionInput(Serializer):  # type: ignore[type-arg]
     note = _note(ProblemAction.REJECT_EXTENSION)
 
 
-class RequestPauseInput(serializers.Serializer):  # type: ignore[type-arg]
+class RequestPauseInput(Serializer):  # type: ignore[type-arg]
     note = _note(ProblemAction.REQUEST_PAUSE)
 
 
-class ApprovePauseInput(serializers.Serializer):  # type: ignore[type-arg]
+class ApprovePauseInput(Serializer):  # type: ignore[type-arg]
     note = _note(ProblemAction.APPROVE_PAUSE)
 
 
-class RejectPauseInput(serializers.Serializer):  # type: ignore[type-arg]
+class RejectPauseInput(Serializer):  # type: ignore[type-arg]
     note = _note(ProblemAction.REJECT_PAUSE)
 
 
-class ResumeInput(serializers.Serializer):  # type: ignore[type-arg]
+class ResumeInput(Serializer):  # type: ignore[type-arg]
     note = _note(ProblemAction.RESUME)
 
 
@@ -498,28 +501,28 @@ class VerifyFailInput(ClientPointMixin):
     photos = _photos(required=False)
 
 
-class ReopenInput(serializers.Serializer):  # type: ignore[type-arg]
+class ReopenInput(Serializer):  # type: ignore[type-arg]
     note = _note(ProblemAction.REOPEN)
 
 
-class CommentInput(serializers.Serializer):  # type: ignore[type-arg]
+class CommentInput(Serializer):  # type: ignore[type-arg]
     note = _note(ProblemAction.COMMENT)
 
 
-class RemindInput(serializers.Serializer):  # type: ignore[type-arg]
+class RemindInput(Serializer):  # type: ignore[type-arg]
     note = _note(ProblemAction.REMIND)
 
 
 # Calendar configuration ------------------------------------------------------------------
 
 
-class CalendarDaySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class CalendarDaySerializer(ModelSerializer):  # type: ignore[type-arg]
     class Meta:
         model = CalendarDay
         fields = ["id", "date", "is_workday", "name"]
 
 
-class DeadlineRuleSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class DeadlineRuleSerializer(ModelSerializer):  # type: ignore[type-arg]
     # Named like the category's own field, so both share one enum in the schema.
     deadline_unit = serializers.ChoiceField(source="unit", choices=DeadlineUnit.choices)
 

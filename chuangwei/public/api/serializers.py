@@ -2,11 +2,13 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from chuangwei.core.api import ModelSerializer
+
 from ..models import Exposure, PublicCategory, SatisfactionRating
 from ..selectors import public_stage
 
 
-class PublicCategorySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class PublicCategorySerializer(ModelSerializer):  # type: ignore[type-arg]
     category_code = serializers.CharField(source="category.code", read_only=True)
 
     class Meta:
@@ -15,7 +17,7 @@ class PublicCategorySerializer(serializers.ModelSerializer):  # type: ignore[typ
         read_only_fields = fields
 
 
-class ExposureSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ExposureSerializer(ModelSerializer):  # type: ignore[type-arg]
     """A published exposure: no reporter data, only the EXIF-free public photo copies."""
 
     unit = serializers.CharField(source="problem.unit.name", read_only=True)
@@ -42,7 +44,7 @@ class ExposureSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         ]
 
 
-class SatisfactionRatingSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class SatisfactionRatingSerializer(ModelSerializer):  # type: ignore[type-arg]
     problem_code = serializers.CharField(source="problem.code", read_only=True)
 
     class Meta:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from chuangwei.core.api import ModelSerializer, Serializer
 from chuangwei.problems.models import Problem
 
 from ..choices import PeriodKind, RecordStatus, SnapshotStatus
@@ -27,7 +28,7 @@ def inline_choice(choices: list[tuple[str, object]], **kwargs: Any) -> serialize
     return InlineChoice(choices=choices, **kwargs)
 
 
-class RankingSchemeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class RankingSchemeSerializer(ModelSerializer):  # type: ignore[type-arg]
     class Meta:
         model = RankingScheme
         fields = [
@@ -43,7 +44,7 @@ class RankingSchemeSerializer(serializers.ModelSerializer):  # type: ignore[type
         ]
 
 
-class RankingEntrySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class RankingEntrySerializer(ModelSerializer):  # type: ignore[type-arg]
     movement = serializers.IntegerField(read_only=True, allow_null=True)
 
     class Meta:
@@ -62,7 +63,7 @@ class RankingEntrySerializer(serializers.ModelSerializer):  # type: ignore[type-
         ]
 
 
-class RankingSnapshotSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class RankingSnapshotSerializer(ModelSerializer):  # type: ignore[type-arg]
     status = inline_choice(SnapshotStatus.choices, read_only=True)
     period_kind = inline_choice(PeriodKind.choices, read_only=True)
 
@@ -92,7 +93,7 @@ class RankingSnapshotDetailSerializer(RankingSnapshotSerializer):
         read_only_fields = fields
 
 
-class PeriodInput(serializers.Serializer):  # type: ignore[type-arg]
+class PeriodInput(Serializer):  # type: ignore[type-arg]
     period = inline_choice(PeriodKind.choices, default=PeriodKind.MONTH)
     day = serializers.DateField(required=False, help_text=_("A date in the period."))
     end = serializers.DateField(required=False, help_text=_("Last day of a custom period."))
@@ -109,14 +110,14 @@ class MetricsInput(PeriodInput):
     )
 
 
-class MetricRowSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class MetricRowSerializer(Serializer):  # type: ignore[type-arg]
     id = serializers.IntegerField()
     name = serializers.CharField()
     parent_name = serializers.CharField()
     metrics = serializers.DictField(child=serializers.FloatField(allow_null=True))
 
 
-class MetricsOutput(serializers.Serializer):  # type: ignore[type-arg]
+class MetricsOutput(Serializer):  # type: ignore[type-arg]
     period = serializers.CharField()
     start = serializers.DateField()
     end = serializers.DateField()
@@ -124,7 +125,7 @@ class MetricsOutput(serializers.Serializer):  # type: ignore[type-arg]
     results = MetricRowSerializer(many=True)
 
 
-class AccountabilityRecordSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class AccountabilityRecordSerializer(ModelSerializer):  # type: ignore[type-arg]
     problems = serializers.PrimaryKeyRelatedField(
         many=True, queryset=Problem.objects.all(), required=False
     )

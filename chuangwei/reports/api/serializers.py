@@ -2,17 +2,19 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from chuangwei.core.api import ModelSerializer, Serializer
+
 from ..models import Briefing, BriefingSection, Milestone
 
 
-class BriefingSectionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class BriefingSectionSerializer(ModelSerializer):  # type: ignore[type-arg]
     class Meta:
         model = BriefingSection
         fields = ["id", "position", "kind", "heading", "body"]
         read_only_fields = ["id", "position", "kind"]
 
 
-class BriefingSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class BriefingSerializer(ModelSerializer):  # type: ignore[type-arg]
     sections = BriefingSectionSerializer(many=True, read_only=True)
     issue_label = serializers.CharField(read_only=True)
 
@@ -28,14 +30,14 @@ class BriefingSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         read_only_fields = fields
 
 
-class BriefingCreateInput(serializers.Serializer):  # type: ignore[type-arg]
+class BriefingCreateInput(Serializer):  # type: ignore[type-arg]
     kind = serializers.ChoiceField(choices=Briefing._meta.get_field("kind").choices)
     period_start = serializers.DateField()
     period_end = serializers.DateField()
     headline = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
-class BriefingUpdateInput(serializers.Serializer):  # type: ignore[type-arg]
+class BriefingUpdateInput(Serializer):  # type: ignore[type-arg]
     masthead = serializers.CharField(required=False, max_length=60)
     office = serializers.CharField(required=False, max_length=100)
     headline = serializers.CharField(required=False, max_length=200)
@@ -47,13 +49,13 @@ class BriefingUpdateInput(serializers.Serializer):  # type: ignore[type-arg]
     distribution_fa = serializers.CharField(required=False, allow_blank=True)
 
 
-class SectionInput(serializers.Serializer):  # type: ignore[type-arg]
+class SectionInput(Serializer):  # type: ignore[type-arg]
     id = serializers.IntegerField(required=False)
     heading = serializers.CharField(max_length=100)
     body = serializers.CharField(required=False, allow_blank=True)
 
 
-class MilestoneSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class MilestoneSerializer(ModelSerializer):  # type: ignore[type-arg]
     class Meta:
         model = Milestone
         fields = ["id", "name", "date", "kind", "note"]

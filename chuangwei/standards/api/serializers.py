@@ -1,16 +1,16 @@
-from rest_framework import serializers
+from chuangwei.core.api import ModelSerializer
 
 from ..models import Indicator, IndicatorValue, ProblemCategory, StandardClause, StandardVersion
 
 
-class StandardVersionSerializer(serializers.ModelSerializer):
+class StandardVersionSerializer(ModelSerializer):
     class Meta:
         model = StandardVersion
         fields = ["id", "code", "name", "year", "issuer", "document_no", "status", "source", "note"]
         read_only_fields = ["status"]
 
 
-class StandardClauseSerializer(serializers.ModelSerializer):
+class StandardClauseSerializer(ModelSerializer):
     class Meta:
         model = StandardClause
         fields = [
@@ -33,7 +33,7 @@ class StandardClauseSerializer(serializers.ModelSerializer):
         read_only_fields = ["path", "depth"]
 
 
-class IndicatorSerializer(serializers.ModelSerializer):
+class IndicatorSerializer(ModelSerializer):
     class Meta:
         model = Indicator
         fields = [
@@ -53,13 +53,13 @@ class IndicatorSerializer(serializers.ModelSerializer):
         ]
 
 
-class IndicatorValueSerializer(serializers.ModelSerializer):
+class IndicatorValueSerializer(ModelSerializer):
     class Meta:
         model = IndicatorValue
         fields = ["id", "indicator", "year", "unit", "numerator", "denominator", "note"]
 
 
-class ProblemCategorySerializer(serializers.ModelSerializer):
+class ProblemCategorySerializer(ModelSerializer):
     class Meta:
         model = ProblemCategory
         fields = [
