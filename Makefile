@@ -17,7 +17,7 @@ STRICT_FILES = chuangwei/lib/geo.py chuangwei/lib/env.py chuangwei/lib/excel.py 
 	chuangwei/problems/sweeper.py chuangwei/problems/photos.py \
 	$(wildcard chuangwei/*/services.py chuangwei/*/selectors.py chuangwei/*/workflow.py)
 
-.PHONY: help setup venv vendor migrate demo demo-data run test test-fast browser lint typecheck \
+.PHONY: help setup venv vendor migrate demo demo-data run test test-fast browser browser-deps lint typecheck \
         messages bench prod-check lock clean
 
 help:
@@ -63,13 +63,18 @@ run: export DJANGO_DEBUG ?= 1
 run: migrate
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: setup
+# The browser tests need Chromium: installed from Debian when we can, else make stops saying what
+# to install (scripts/browser-deps.sh).
+browser-deps:
+	@PY=$(PY) scripts/browser-deps.sh
+
+test: setup browser-deps
 	$(PY) -m pytest -q -n 2 $(PYTEST_ARGS)
 
 test-fast: setup
 	$(PY) -m pytest -q -m "not browser" $(PYTEST_ARGS)
 
-browser: setup
+browser: setup browser-deps
 	$(PY) -m pytest -q -m browser $(PYTEST_ARGS)
 
 lint: setup

@@ -1,7 +1,8 @@
 """Playwright for Python driving Debian's Chromium against pytest-django's live server.
 
-Playwright's own browser download is never used: ``CHROMIUM_PATH`` (default
-/usr/bin/chromium) points at the system browser.
+``CHROMIUM_PATH`` (default /usr/bin/chromium) points at the system browser. Only where there
+is none does ``make test`` (scripts/browser-deps.sh) fetch Playwright's own Chromium, and then
+these tests launch that one.
 """
 
 from __future__ import annotations
@@ -30,11 +31,19 @@ SCREENSHOTS = Path(os.environ.get("CW_SCREENSHOT_DIR", "test-results/screenshots
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
-    path = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-    if not Path(path).exists():
-        pytest.fail(f"Chromium not found at {path}: apt-get install chromium or set CHROMIUM_PATH")
+    chosen = os.environ.get("CHROMIUM_PATH", "")
+    path = chosen or "/usr/bin/chromium"
+    executable = path if chosen or Path(path).exists() else None
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
+        try:
+            browser = pw.chromium.launch(
+                executable_path=executable, args=CHROMIUM_ARGS, headless=True
+            )
+        except Exception as exc:  # Playwright's Error: no browser at either place
+            pytest.fail(
+                f"Chromium not found at {path} ({exc.__class__.__name__}): "
+                "apt-get install chromium fonts-noto-cjk, or set CHROMIUM_PATH"
+            )
         yield browser
         browser.close()
 
