@@ -17,8 +17,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Field, ForeignObject, IntegerField, Lookup
-from django.db.models.fields.related_lookups import RelatedIn
+from django.db.models.fields.related_lookups import RelatedExact, RelatedIn
 from django.db.models.lookups import In
 
 
@@ -40,6 +41,21 @@ class InIds(Lookup):  # type: ignore[type-arg]
         return f"{lhs} IN ({', '.join(map(str, ids))})", list(params)
 
 
+def _integer_range(field: Any, connection: Any) -> tuple[int | None, int | None]:
+    target = getattr(field, "target_field", None) or field
+    try:
+        low, high = connection.ops.integer_field_range(target.get_internal_type())
+    except KeyError:  # not an integer column
+        return None, None
+    return low, high
+
+
+def _holds(value: Any, low: int | None, high: int | None) -> bool:
+    if not isinstance(value, int):
+        return True
+    return (low is None or value >= low) and (high is None or value <= high)
+
+
 class InRangeMixin:
     """``__in`` drops integers no column can hold, as Django's ``exact``/``gt``/``lt`` already
     treat them (they can match no row): SQLite cannot bind an integer of 2**63 or more and
@@ -47,19 +63,21 @@ class InRangeMixin:
 
     def process_rhs(self, compiler: Any, connection: Any) -> Any:
         if self.rhs_is_direct_value():  # type: ignore[attr-defined]
-            field = self.lhs.output_field  # type: ignore[attr-defined]
-            target = getattr(field, "target_field", None) or field
-            try:
-                low, high = connection.ops.integer_field_range(target.get_internal_type())
-            except KeyError:  # not an integer column
-                low = high = None
-            self.rhs = [  # type: ignore[attr-defined]
-                v
-                for v in self.rhs  # type: ignore[attr-defined]
-                if not isinstance(v, int)
-                or ((low is None or v >= low) and (high is None or v <= high))
-            ]
+            low, high = _integer_range(self.lhs.output_field, connection)  # type: ignore[attr-defined]
+            self.rhs = [v for v in self.rhs if _holds(v, low, high)]  # type: ignore[has-type]
         return super().process_rhs(compiler, connection)  # type: ignore[misc]
+
+
+class RelatedIntegerExact(RelatedExact):
+    """``fk=2**70`` (``site_id=…``) matches no row, as Django's ``exact`` on an integer field
+    does, instead of failing in SQLite."""
+
+    def process_rhs(self, compiler: Any, connection: Any) -> Any:
+        if self.rhs_is_direct_value():
+            low, high = _integer_range(self.lhs.output_field, connection)
+            if not _holds(self.rhs, low, high):
+                raise EmptyResultSet
+        return super().process_rhs(compiler, connection)
 
 
 class IntegerIn(InRangeMixin, In):
@@ -76,3 +94,4 @@ def register() -> None:
         cls.register_lookup(InIds)
     IntegerField.register_lookup(IntegerIn)
     ForeignObject.register_lookup(RelatedIntegerIn)
+    ForeignObject.register_lookup(RelatedIntegerExact)

@@ -116,3 +116,9 @@ def test_ui_filter_with_a_year_1_date_shows_the_form_error(client_as: Any) -> No
     response = client_as("office").get("/problems/", {"reported_after": "0001-01-01"})
     assert response.status_code == 200
     assert "请输入1900-01-01至2999-12-31之间的日期。" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_foreign_key_equal_to_an_id_no_column_holds_matches_nothing() -> None:
+    assert list(Problem.objects.filter(unit_id=2**70)) == []
+    assert list(Problem.objects.filter(site=2**63)) == []
