@@ -7,6 +7,7 @@ from typing import IO, Any
 from django.utils.translation import gettext as _
 
 from chuangwei.core.errors import DomainError, InvalidInput
+from chuangwei.core.importing import file_error_message
 from chuangwei.lib.excel import SpreadsheetError, read_rows, write_xlsx
 from chuangwei.standards.models import ProblemCategory
 
@@ -45,9 +46,7 @@ def read_sheet_rows(fileobj: IO[bytes], filename: str) -> list[dict[str, Any]]:
     try:
         headers, rows = read_rows(fileobj, filename)
     except SpreadsheetError as exc:
-        raise InvalidInput(
-            _("The file cannot be read: %(error)s") % {"error": exc}, code="bad_file"
-        ) from exc
+        raise InvalidInput(file_error_message(exc.code), code=exc.code) from exc
     missing = [c for c in ("编号", "名称", "分值") if c not in headers]
     if missing:
         raise InvalidInput(

@@ -6,6 +6,7 @@ import tarfile
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import translation
 
 from chuangwei.core.backup import backup, read_manifest, restore
 from chuangwei.core.errors import InvalidInput
@@ -156,8 +157,11 @@ def test_restore_command_reports_a_truncated_archive_in_one_line(media, tmp_path
     archive = backup(tmp_path / "b.tar.gz").path
     cut = truncated_copy(archive, tmp_path, 0.9)
 
-    with pytest.raises(CommandError) as err:
+    with translation.override("en"), pytest.raises(CommandError) as err:
         call_command("restore", str(cut), "--yes")
 
-    assert "nothing was restored" in str(err.value)
+    assert str(err.value).endswith(
+        "is damaged or incomplete (Compressed file ended before the end-of-stream marker was "
+        "reached); nothing was restored."
+    )
     assert "\n" not in str(err.value)

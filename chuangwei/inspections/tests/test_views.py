@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from chuangwei.inspections import services
 from chuangwei.inspections.models import Deduction, InspectionTask, SamplingDraw, SiteResult
@@ -262,6 +263,25 @@ def test_sheet_export_and_import_round_trip(client_as: Any, insp: dict[str, Any]
         ("1.2", D("20.00"), "band", "1"),
     ]
     assert copy.items.get(number="1.2").bands[0] == {"label": "好", "low": "17.50", "high": "20.00"}
+
+
+def test_sheet_import_of_a_renamed_image_is_refused_with_a_message(
+    client_as: Any, insp: dict[str, Any]
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from chuangwei.core.importing import file_error_message
+
+    upload = SimpleUploadedFile("sheet.xlsx", b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    response = client_as("office").post(
+        reverse("inspections:sheet_action", args=[insp["sheet"].pk, "import"]),
+        {"file": upload},
+        follow=True,
+    )
+    with translation.override("zh-hans"):
+        expected = file_error_message("not_xlsx")
+    assert [str(m) for m in response.context["messages"]] == [expected]
+    assert insp["sheet"].__class__.objects.filter(code="MKT").count() == 1
 
 
 def test_sampling_draw_from_the_page(client_as: Any, insp: dict[str, Any]) -> None:
