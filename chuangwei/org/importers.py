@@ -318,7 +318,17 @@ def _sort_order(value: Any) -> int | None:
         number = 0.5
     if not number.is_integer():
         raise RowInvalid("sort_order", gettext("The sort order must be a whole number."))
+    if abs(number) > MAX_SORT_ORDER:
+        raise RowInvalid(
+            "sort_order",
+            gettext("The sort order must be between -%(max)s and %(max)s.")
+            % {"max": MAX_SORT_ORDER},
+        )
     return int(number)
+
+
+# Far inside the integer column's range, so no sort order can overflow it.
+MAX_SORT_ORDER = 999_999
 
 
 def _parents_first(items: list[OrgUnitRow]) -> list[OrgUnitRow]:

@@ -73,7 +73,7 @@ def _features(data: Any) -> list[Any]:
     if isinstance(data, str):
         try:
             data = json.loads(data)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # deep nesting exhausts the decoder
             raise InvalidInput(_("The file is not valid JSON."), code="bad_file") from exc
     features = data.get("features") if isinstance(data, Mapping) else None
     if (

@@ -342,6 +342,17 @@ def test_sheet_import_reports_every_fault_of_a_row(client_as: Any, insp: dict[st
     assert insp["sheet"].__class__.objects.filter(code="MKT").count() == 1
 
 
+def test_sheet_import_refuses_points_too_large_to_store(
+    client_as: Any, insp: dict[str, Any]
+) -> None:
+    upload = sheet_upload(["编号", "名称", "分值"], [["1", "环境", "1e10"]])
+
+    messages = post_sheet_import(client_as("office"), insp["sheet"], upload)
+
+    assert messages == ["Row 2: Points: Points must be less than 100000."]
+    assert insp["sheet"].__class__.objects.filter(code="MKT").count() == 1
+
+
 def test_sampling_draw_from_the_page(client_as: Any, insp: dict[str, Any]) -> None:
     field = f"q_market_{insp['district'].pk}"
     response = client_as("office").post(

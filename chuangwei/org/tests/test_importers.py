@@ -391,3 +391,13 @@ def test_a_row_reports_all_its_faults(tmp_path: Path) -> None:
         (3, "Kind"),
         (3, "Sort order"),
     ]
+
+
+@pytest.mark.django_db
+def test_a_sort_order_too_large_to_store_is_a_row_error(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path, [["3704", "枣庄市", None, "市", None, 1e12]])
+
+    with translation.override("en"):
+        errors = row_errors(path)
+
+    assert errors == [(2, "The sort order must be between -999999 and 999999.")]

@@ -306,3 +306,10 @@ def test_import_grids_command_refuses_a_renamed_file_in_one_line(
         call_command("import_grids", str(path))
 
     assert str(caught.value).startswith("The file is not an Excel workbook (.xlsx)")
+
+
+def test_deeply_nested_json_is_refused_as_not_json(org_tree: Any) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        import_grids_geojson("[" * 100_000 + "]" * 100_000, by=None)
+
+    assert caught.value.code == "bad_file"
