@@ -4,9 +4,10 @@ One archive (``.tar.gz``) holds ``manifest.json`` (format, database vendor, appl
 migrations, row counts of the main tables, time), the database (SQLite: a consistent copy
 made with SQLite's online backup API; PostgreSQL: ``pg_dump --format=custom``) and every
 file under MEDIA_ROOT. Backups run while the server is up. Restore refuses an archive of the
-other database vendor or of a newer schema, writes into the database named by the settings
-(SQLite: replaces the file; PostgreSQL: ``pg_restore --clean`` into ``DATABASE_URL``) and puts
-the files back. Stop the server and the workers before restoring (docs/deploy.md).
+other database vendor or of a newer schema, and a truncated or corrupt one (it is extracted
+and checked in full first), then writes into the database named by the settings (SQLite:
+replaces the file; PostgreSQL: ``pg_restore --clean`` into ``DATABASE_URL``) and puts the
+files back. Stop the server and the workers before restoring (docs/deploy.md).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -28,6 +30,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .errors import InvalidInput
 
@@ -132,44 +135,138 @@ def backup(destination: Path, *, now: datetime | None = None) -> BackupResult:
     return BackupResult(destination, vendor, files, manifest["counts"])
 
 
+# What reading a damaged archive raises: tarfile's own errors, gzip's BadGzipFile (an
+# OSError), zlib.error for corrupt deflate data and EOFError for a file cut short.
+_DAMAGED = (tarfile.TarError, OSError, EOFError, zlib.error)
+
+
 def read_manifest(archive: Path) -> dict[str, Any]:
+    """The archive's manifest; InvalidInput (``not_a_backup``) when there is none to read."""
     try:
         with tarfile.open(archive, "r:gz") as tar:
-            member = tar.extractfile("manifest.json")
+            # The manifest is the first member: read it without scanning the whole archive,
+            # so a truncated backup is told apart (as damaged) from a file that is none.
+            first = tar.next()
+            member = tar.extractfile(first) if first and first.name == "manifest.json" else None
             if member is None:
                 raise KeyError("manifest.json")
-            manifest: dict[str, Any] = json.loads(member.read())
-    except (OSError, KeyError, tarfile.TarError, json.JSONDecodeError) as exc:
+            manifest = json.loads(member.read())
+    except (*_DAMAGED, KeyError, ValueError) as exc:
         raise InvalidInput(
-            f"not a Chuangwei backup: {archive} ({exc})", code="not_a_backup"
+            _("%(archive)s is not a Chuangwei backup (%(error)s).")
+            % {"archive": archive, "error": exc},
+            code="not_a_backup",
         ) from exc
-    if manifest.get("format") != FORMAT:
-        raise InvalidInput(f"unknown backup format: {manifest.get('format')}", code="not_a_backup")
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        found = manifest.get("format") if isinstance(manifest, dict) else None
+        raise InvalidInput(
+            _("Unknown backup format: %(format)s.") % {"format": found}, code="not_a_backup"
+        )
+    if not (
+        isinstance(manifest.get("vendor"), str)
+        and isinstance(manifest.get("migrations"), list)
+        and isinstance(manifest.get("counts"), dict)
+    ):
+        raise InvalidInput(
+            _("%(archive)s has an incomplete manifest.") % {"archive": archive},
+            code="not_a_backup",
+        )
     return manifest
 
 
+def _damaged(archive: Path, reason: Any) -> InvalidInput:
+    return InvalidInput(
+        _("%(archive)s is damaged or incomplete (%(reason)s); nothing was restored.")
+        % {"archive": archive, "reason": reason},
+        code="damaged_backup",
+    )
+
+
+def _unpack(archive: Path, work: Path, vendor: str, manifest: dict[str, Any]) -> Path:
+    """Extract the whole archive into ``work`` and check it; return the database dump.
+
+    Every check runs before anything is replaced, so a truncated or corrupt archive (cut
+    short, a flipped byte, the database missing or unreadable, row counts that differ from
+    the manifest) raises InvalidInput (``damaged_backup``) and changes nothing.
+    """
+    try:
+        with tarfile.open(archive, "r:gz") as tar:
+            tar.extractall(work, filter="data")
+    except _DAMAGED as exc:
+        raise _damaged(archive, exc) from exc
+    dump = work / ("database.sqlite3" if vendor == "sqlite" else "database.pgdump")
+    if not dump.is_file():
+        raise _damaged(archive, _("the database is missing"))
+    if vendor == "sqlite":
+        _check_sqlite(archive, dump, manifest)
+    else:
+        try:
+            subprocess.run(["pg_restore", "--list", str(dump)], check=True, capture_output=True)
+        except (OSError, subprocess.CalledProcessError) as exc:
+            raise _damaged(archive, _pg_reason(exc)) from exc
+    return dump
+
+
+def _check_sqlite(archive: Path, dump: Path, manifest: dict[str, Any]) -> None:
+    try:
+        source = sqlite3.connect(dump)
+        try:
+            # quick_check reads every page (integrity_check also compares every index with
+            # its table, minutes on a large ledger).
+            (verdict,) = source.execute("PRAGMA quick_check").fetchone()
+            counts = {
+                table: source.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
+                for table in manifest["counts"]
+                if table in COUNTED
+            }
+        finally:
+            source.close()
+    except sqlite3.Error as exc:
+        raise _damaged(archive, exc) from exc
+    if verdict != "ok":
+        raise _damaged(archive, verdict)
+    expected = {table: manifest["counts"][table] for table in counts}
+    if counts != expected:
+        raise _damaged(archive, _("row counts differ from the manifest"))
+
+
+def _pg_reason(exc: Exception) -> str:
+    if isinstance(exc, subprocess.CalledProcessError):
+        return (exc.stderr or b"").decode(errors="replace").strip() or str(exc)
+    return str(exc)
+
+
 def restore(archive: Path) -> dict[str, Any]:
-    """Replace the database and the media files with the archive's; returns its manifest."""
+    """Replace the database and the media files with the archive's; returns its manifest.
+
+    Raises InvalidInput, changing nothing, for a file that is not a backup
+    (``not_a_backup``), an archive of the other database vendor (``wrong_vendor``) or of a
+    newer schema (``newer_schema``), and a truncated or corrupt archive (``damaged_backup``):
+    the whole archive is extracted and checked before the database is touched.
+    """
     manifest = read_manifest(archive)
     vendor = connection.vendor
     if manifest["vendor"] != vendor:
         raise InvalidInput(
-            f"the archive holds a {manifest['vendor']} database, this installation uses {vendor}",
+            _("The archive holds a %(archive)s database; this installation uses %(vendor)s.")
+            % {"archive": manifest["vendor"], "vendor": vendor},
             code="wrong_vendor",
         )
     known = {f"{app}.{name}" for app, name in _known_migrations()}
     unknown = [m for m in manifest["migrations"] if m not in known]
     if unknown:
         raise InvalidInput(
-            f"the archive is from a newer version (unknown migrations: {', '.join(unknown[:3])})",
+            _("The archive is from a newer version (unknown migrations: %(migrations)s).")
+            % {"migrations": ", ".join(unknown[:3])},
             code="newer_schema",
         )
     db = settings.DATABASES["default"]
     media = Path(settings.MEDIA_ROOT)
-    with tempfile.TemporaryDirectory() as work, tarfile.open(archive, "r:gz") as tar:
-        tar.extractall(work, filter="data")
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        dump = _unpack(archive, work, vendor, manifest)
         if vendor == "sqlite":
-            source = sqlite3.connect(Path(work) / "database.sqlite3")
+            source = sqlite3.connect(dump)
             connection.ensure_connection()
             try:
                 source.backup(connection.connection)
@@ -177,21 +274,29 @@ def restore(archive: Path) -> dict[str, Any]:
                 source.close()
         else:
             connection.close()
-            subprocess.run(
-                [
-                    "pg_restore",
-                    "--clean",
-                    "--if-exists",
-                    "--no-owner",
-                    "--single-transaction",
-                    *_pg_args(db),
-                    str(Path(work) / "database.pgdump"),
-                ],
-                check=True,
-                env=_pg_env(db),
-                capture_output=True,
-            )
-        restored_media = Path(work) / "media"
+            try:
+                subprocess.run(
+                    [
+                        "pg_restore",
+                        "--clean",
+                        "--if-exists",
+                        "--no-owner",
+                        "--single-transaction",
+                        *_pg_args(db),
+                        str(dump),
+                    ],
+                    check=True,
+                    env=_pg_env(db),
+                    capture_output=True,
+                )
+            except (OSError, subprocess.CalledProcessError) as exc:
+                # --single-transaction: a failed restore rolled back and changed nothing.
+                raise InvalidInput(
+                    _("pg_restore failed; nothing was restored: %(reason)s")
+                    % {"reason": _pg_reason(exc)},
+                    code="restore_failed",
+                ) from exc
+        restored_media = work / "media"
         if restored_media.is_dir():
             media.mkdir(parents=True, exist_ok=True)
             for path in restored_media.rglob("*"):

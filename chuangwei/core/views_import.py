@@ -1,13 +1,18 @@
 """The import page every spreadsheet importer shares: upload, check, confirm.
 
-Step 1 checks the whole file (nothing is written) and shows either every bad row or a
-preview; step 2 imports the same stored file all or nothing. The upload is kept in
-``DATA_DIR/imports`` between the steps so the user never uploads twice.
+Step 1 checks the whole file (nothing is written) and shows either every fault or a
+preview; step 2 imports the same stored file all or nothing. Columns the importer does not
+recognise are named in both steps, and step 2 refuses the file unless the user ticks
+"ignore these columns". The upload is kept in ``DATA_DIR/imports`` only between a good
+check and its confirmation: every refusal, every error and the import itself delete it, and
+files left by checks never confirmed are swept after ``UPLOAD_MAX_AGE``.
 """
 
 from __future__ import annotations
 
+import time
 import uuid
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +29,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from .errors import DomainError
-from .importing import ImportFailed, TableImporter
+from .importing import ImportFailed, TableImporter, join_names
 from .views import domain_error_message
 
 
@@ -32,6 +37,9 @@ class ImportForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("File"))
     update_existing = forms.BooleanField(
         label=gettext_lazy("Update rows that already exist"), required=False
+    )
+    ignore_unknown = forms.BooleanField(
+        label=gettext_lazy("Ignore these columns and import the rest"), required=False
     )
 
     def clean_file(self) -> Any:
@@ -44,10 +52,30 @@ class ImportForm(forms.Form):
         return upload
 
 
+# A checked file whose import was never confirmed is deleted after this long.
+UPLOAD_MAX_AGE = timedelta(hours=24)
+
+
 def _import_dir() -> Path:
     path = Path(settings.DATA_DIR) / "imports"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def _store(upload: Any) -> tuple[str, Path]:
+    """Write the upload under a fresh token, sweeping files of checks never confirmed."""
+    folder = _import_dir()
+    oldest = time.time() - UPLOAD_MAX_AGE.total_seconds()
+    for old in folder.iterdir():
+        if old.is_file() and old.stat().st_mtime < oldest:
+            old.unlink(missing_ok=True)
+    suffix = ".csv" if upload.name.lower().endswith(".csv") else ".xlsx"
+    token = uuid.uuid4().hex
+    path = folder / f"{token}{suffix}"
+    with path.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    return token, path
 
 
 class ImportView(LoginRequiredMixin, View):
@@ -77,6 +105,18 @@ class ImportView(LoginRequiredMixin, View):
         )
         return render(request, self.template_name, context, status=status)
 
+    def refused(self, request: HttpRequest, exc: ImportFailed, form: ImportForm) -> HttpResponse:
+        """The page after a refused file: every fault and every unknown column, nothing kept."""
+        return self.render_page(
+            request,
+            status=422,
+            form=form,
+            errors=exc.errors,
+            error_rows=len({e.row for e in exc.errors if e.row is not None}),
+            unknown_columns=exc.unknown_columns,
+            refusal=str(exc.message) if not exc.errors else "",
+        )
+
     def get(self, request: HttpRequest) -> HttpResponse:
         if request.GET.get("template"):
             fileobj = self.importer_class().template()
@@ -92,27 +132,39 @@ class ImportView(LoginRequiredMixin, View):
         if not form.is_valid():
             return self.render_page(request, status=422, form=form)
         upload = form.cleaned_data["file"]
-        suffix = ".csv" if upload.name.lower().endswith(".csv") else ".xlsx"
-        token = uuid.uuid4().hex
-        path = _import_dir() / f"{token}{suffix}"
-        with path.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
         update = form.cleaned_data["update_existing"]
-        importer = self.importer_class(update_existing=update)
+        ignore = form.cleaned_data["ignore_unknown"]
+        token, path = _store(upload)
+        kept = False
         try:
             with path.open("rb") as fh:
-                result = importer.run(fh, path.name, by=request.user, commit=False)
+                # Unknown columns do not stop the check: the preview names them and the
+                # confirmation asks for the tick.
+                result = self.importer_class(update_existing=update).run(
+                    fh, path.name, by=request.user, commit=False, ignore_unknown=True
+                )
+            kept = True
         except ImportFailed as exc:
-            path.unlink(missing_ok=True)
-            return self.render_page(request, status=422, form=form, errors=exc.errors)
+            return self.refused(request, exc, form)
         except DomainError as exc:
-            path.unlink(missing_ok=True)
             form.add_error("file", domain_error_message(exc))
             return self.render_page(request, status=422, form=form)
-        request.session[f"import:{token}"] = {"name": upload.name, "update": update}
+        finally:
+            if not kept:
+                path.unlink(missing_ok=True)
+        request.session[f"import:{token}"] = {
+            "name": upload.name,
+            "update": update,
+            "ignore": ignore,
+        }
         return self.render_page(
-            request, token=token, result=result, filename=upload.name, update_existing=update
+            request,
+            token=token,
+            result=result,
+            filename=upload.name,
+            update_existing=update,
+            unknown_columns=result.unknown_columns,
+            ignore_unknown=ignore,
         )
 
     def confirm(self, request: HttpRequest) -> HttpResponse:
@@ -120,15 +172,20 @@ class ImportView(LoginRequiredMixin, View):
         meta = request.session.pop(f"import:{token}", None)
         matches = list(_import_dir().glob(f"{token}.*")) if token.isalnum() else []
         if meta is None or not matches:
+            for orphan in matches:
+                orphan.unlink(missing_ok=True)
             messages.error(request, _("The uploaded file has expired. Upload it again."))
             return HttpResponseRedirect(request.path)
         path = matches[0]
         importer = self.importer_class(update_existing=meta["update"])
+        ignore = bool(meta.get("ignore")) or request.POST.get("ignore_unknown") in ("1", "on")
         try:
             with path.open("rb") as fh:
-                result = importer.run(fh, path.name, by=request.user, commit=True)
+                result = importer.run(
+                    fh, path.name, by=request.user, commit=True, ignore_unknown=ignore
+                )
         except ImportFailed as exc:
-            return self.render_page(request, status=422, errors=exc.errors)
+            return self.refused(request, exc, ImportForm())
         except DomainError as exc:
             messages.error(request, domain_error_message(exc))
             return HttpResponseRedirect(request.path)
@@ -139,4 +196,10 @@ class ImportView(LoginRequiredMixin, View):
             _("Imported %(total)s rows: %(created)s new, %(updated)s updated.")
             % {"total": result.total, "created": result.created, "updated": result.updated},
         )
+        if result.unknown_columns:
+            messages.warning(
+                request,
+                _("These columns were left out as you chose: %(columns)s.")
+                % {"columns": join_names(result.unknown_columns)},
+            )
         return HttpResponseRedirect(reverse(self.list_url_name))

@@ -178,3 +178,6 @@ class BandForm(forms.Form):
 
 class SheetImportForm(forms.Form):
     file = forms.FileField(label=_("Excel file (.xlsx)"))
+    ignore_unknown = forms.BooleanField(
+        label=_("Ignore columns that are not recognised"), required=False
+    )

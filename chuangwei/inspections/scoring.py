@@ -61,8 +61,12 @@ def format_points(value: Any) -> str:
     return "0" if text in ("-0", "") else text
 
 
+MAX_POINTS = Decimal("100000")
+
+
 def to_points(value: Any, *, field_name: str = "points") -> Decimal:
-    """A points value as Decimal with two places; refuses text, NaN and negatives."""
+    """A points value as Decimal with two places; refuses text, NaN, negatives and values of
+    ``MAX_POINTS`` or more."""
     try:
         points = Decimal(str(value).strip())
     except (InvalidOperation, ValueError) as exc:
@@ -82,6 +86,13 @@ def to_points(value: Any, *, field_name: str = "points") -> Decimal:
             _("Points cannot be negative."),
             code="negative_points",
             fields={field_name: [_("Points cannot be negative.")]},
+        )
+    if points >= MAX_POINTS:
+        # Every points column holds 7 digits with 2 decimals; more would fail in the database.
+        raise InvalidInput(
+            _("Points must be less than %(max)s.") % {"max": MAX_POINTS},
+            code="points_too_large",
+            fields={field_name: [_("Points must be less than %(max)s.") % {"max": MAX_POINTS}]},
         )
     return points.quantize(Decimal("0.01"))
 

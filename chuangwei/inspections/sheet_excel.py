@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from chuangwei.core.errors import DomainError, InvalidInput
-from chuangwei.lib.excel import SpreadsheetError, read_rows, write_xlsx
+from chuangwei.core.importing import (
+    ImportColumn,
+    ImportFailed,
+    ImportResult,
+    RowFaults,
+    RowInvalid,
+    TableImporter,
+    cell_text,
+    join_names,
+)
+from chuangwei.lib.excel import write_xlsx
 from chuangwei.standards.models import ProblemCategory
 
-from . import scoring
+from . import scoring, services
 from .choices import ScoringMode
 from .forms import format_bands, parse_band_text
 from .models import ScoreSheet
@@ -39,65 +50,127 @@ def export_sheet(sheet: ScoreSheet) -> IO[bytes]:
     return write_xlsx(COLUMNS, rows, sheet_title=sheet.name)
 
 
-def read_sheet_rows(fileobj: IO[bytes], filename: str) -> list[dict[str, Any]]:
-    """Check every row; return item dicts for ``services.import_sheet_version`` or raise
-    InvalidInput listing the bad rows (第N行: …). Nothing is written here."""
-    try:
-        headers, rows = read_rows(fileobj, filename)
-    except SpreadsheetError as exc:
-        raise InvalidInput(
-            _("The file cannot be read: %(error)s") % {"error": exc}, code="bad_file"
-        ) from exc
-    missing = [c for c in ("编号", "名称", "分值") if c not in headers]
-    if missing:
-        raise InvalidInput(
-            _("Missing columns: %(cols)s") % {"cols": "、".join(missing)}, code="bad_header"
+class ScoreSheetImporter(TableImporter[dict[str, Any]]):
+    """A score sheet's lines, imported as the next draft version of ``sheet``.
+
+    Headers as the export writes them (编号, 上级编号, 名称, 分值, 计分方式, 分档, 每处扣分, 问题
+    类别, 备注) or any usual spelling; every fault of every row is reported and nothing is
+    saved unless all rows are good. A parent must come on an earlier row.
+    """
+
+    columns = (
+        ImportColumn("number", gettext_lazy("Number"), required=True, aliases=("编号",)),
+        ImportColumn("parent", gettext_lazy("Parent number"), aliases=("上级编号",)),
+        ImportColumn("title", gettext_lazy("Name"), required=True, aliases=("名称",)),
+        ImportColumn("points", gettext_lazy("Points"), required=True, aliases=("分值",)),
+        ImportColumn("mode", gettext_lazy("Scoring mode"), aliases=("计分方式",)),
+        ImportColumn("bands", gettext_lazy("Bands"), aliases=("分档",)),
+        ImportColumn(
+            "deduction_step", gettext_lazy("Deduction per finding"), aliases=("每处扣分",)
+        ),
+        ImportColumn("category", gettext_lazy("Problem category"), aliases=("问题类别",)),
+        ImportColumn("note", gettext_lazy("Note"), aliases=("备注",)),
+    )
+    sheet_title = "score_sheet"
+
+    def __init__(self, sheet: ScoreSheet) -> None:
+        super().__init__()
+        self.sheet = sheet
+        self.version: ScoreSheet | None = None
+
+    def prepare(self) -> None:
+        self._categories = {f"{c.kind}:{c.code}": c for c in ProblemCategory.objects.all()}
+        self._by_code = {c.code: c for c in self._categories.values()}
+        self._position = 0
+
+    def validate_row(
+        self, number: int, values: dict[str, Any], seen: dict[str, Any]
+    ) -> dict[str, Any]:
+        faults = RowFaults()
+        item_number = cell_text(values.get("number"))
+        points = faults.check(_points, "points", values.get("points"), fallback=None)
+        mode = MODES.get(cell_text(values.get("mode")) or "扣分")
+        if mode is None:
+            faults.add("mode", _("unknown scoring mode"))
+        bands: list[dict[str, str]] = []
+        if mode == ScoringMode.BAND:
+            bands = parse_band_text(cell_text(values.get("bands")))
+            if points is not None:
+                faults.check(_checked, "bands", scoring.parse_bands, bands, points, fallback=None)
+        parent_no = cell_text(values.get("parent"))
+        if parent_no and parent_no not in seen:
+            faults.add("parent", _("parent %(n)s must come on an earlier row") % {"n": parent_no})
+        cat_key = cell_text(values.get("category"))
+        category = (
+            (self._categories.get(cat_key) or self._by_code.get(cat_key)) if cat_key else None
         )
-    categories = {f"{c.kind}:{c.code}": c for c in ProblemCategory.objects.all()}
-    by_code = {c.code: c for c in categories.values()}
-    index: dict[str, int] = {}
-    out: list[dict[str, Any]] = []
-    errors: list[str] = []
-    for row in rows:
-        v = row.values
-        try:
-            number = str(v.get("编号") or "").strip()
-            title = str(v.get("名称") or "").strip()
-            if not number or not title:
-                raise InvalidInput(_("number and title are required"))
-            points = scoring.to_points(v.get("分值"))
-            mode = MODES.get(str(v.get("计分方式") or "扣分").strip())
-            if mode is None:
-                raise InvalidInput(_("unknown scoring mode"))
-            bands = parse_band_text(str(v.get("分档") or "")) if mode == ScoringMode.BAND else []
-            if mode == ScoringMode.BAND:
-                scoring.parse_bands(bands, points)
-            parent_no = str(v.get("上级编号") or "").strip()
-            if parent_no and parent_no not in index:
-                raise InvalidInput(_("parent %(n)s must come on an earlier row") % {"n": parent_no})
-            cat_key = str(v.get("问题类别") or "").strip()
-            category = categories.get(cat_key) or by_code.get(cat_key) if cat_key else None
-            if cat_key and category is None:
-                raise InvalidInput(_("unknown problem category %(c)s") % {"c": cat_key})
-            step = v.get("每处扣分")
-            out.append(
-                {
-                    "number": number,
-                    "title": title,
-                    "points": points,
-                    "mode": mode,
-                    "bands": bands,
-                    "deduction_step": scoring.to_points(step) if step not in (None, "") else None,
-                    "category": category,
-                    "note": str(v.get("备注") or ""),
-                    "parent": index[parent_no] if parent_no else None,
-                }
+        if cat_key and category is None:
+            faults.add("category", _("unknown problem category %(c)s") % {"c": cat_key})
+        step = None
+        if cell_text(values.get("deduction_step")):
+            step = faults.check(
+                _points, "deduction_step", values.get("deduction_step"), fallback=None
             )
-            index[number] = len(out) - 1
-        except DomainError as exc:
-            errors.append(_("Row %(n)s: %(msg)s") % {"n": row.number, "msg": exc.message})
-    if errors:
-        raise InvalidInput(" ".join(errors), code="bad_rows")
-    if not out:
-        raise InvalidInput(_("The file holds no items."), code="sheet_empty")
-    return out
+        faults.raise_any()
+        if item_number:
+            seen[item_number] = self._position
+        self._position += 1
+        return {
+            "number": item_number,
+            "title": cell_text(values.get("title")),
+            "points": points,
+            "mode": mode,
+            "bands": bands,
+            "deduction_step": step,
+            "category": category,
+            "note": cell_text(values.get("note")),
+            "parent": seen[parent_no] if parent_no else None,
+        }
+
+    def apply(self, items: list[dict[str, Any]], *, by: Any) -> ImportResult:
+        self.version = services.import_sheet_version(self.sheet, items, by=by)
+        return ImportResult(created=len(items))
+
+
+def _checked(column: str, func: Any, *args: Any) -> Any:
+    """``func(*args)``, its domain error turned into a fault of ``column``."""
+    try:
+        return func(*args)
+    except DomainError as exc:
+        raise RowInvalid(column, exc.message) from exc
+
+
+def _points(column: str, value: Any) -> Any:
+    return _checked(column, scoring.to_points, value)
+
+
+def import_sheet_file(
+    sheet: ScoreSheet,
+    fileobj: IO[bytes],
+    filename: str,
+    *,
+    by: Any,
+    ignore_unknown: bool = False,
+) -> ScoreSheet:
+    """Check every row of the file, then save it as the next draft version of ``sheet``.
+
+    Raises InvalidInput, writing nothing, for a file that is not a spreadsheet, and one
+    listing every fault (第N行：列：…) and every column it does not recognise (refused unless
+    ``ignore_unknown``).
+    """
+    importer = ScoreSheetImporter(sheet)
+    try:
+        importer.run(fileobj, filename, by=by, ignore_unknown=ignore_unknown)
+    except ImportFailed as exc:
+        parts = [str(error) for error in exc.errors]
+        if exc.unknown_columns:
+            parts.insert(
+                0,
+                _("These columns are not recognised and would not be imported: %(columns)s.")
+                % {"columns": join_names(exc.unknown_columns)},
+            )
+            parts.append(
+                _("Tick “Ignore columns that are not recognised” to import the file without them.")
+            )
+        raise InvalidInput(" ".join(parts), code=exc.code) from exc
+    return cast(ScoreSheet, importer.version)  # set by apply

@@ -37,7 +37,7 @@ from .choices import (
 from .filters import InspectionTaskFilter, ScoreSheetFilter
 from .forms import ScoreSheetForm, SheetImportForm, SheetItemForm, TaskForm, parse_band_text
 from .models import InspectionTask, SamplingDraw, ScoreSheet, SheetItem, SiteResult
-from .sheet_excel import export_sheet, read_sheet_rows
+from .sheet_excel import export_sheet, import_sheet_file
 
 PRESETS = Path(__file__).resolve().parent / "data" / "sampling_presets.json"
 
@@ -316,8 +316,13 @@ def sheet_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 messages.error(request, _("Choose an Excel file."))
             else:
                 upload = form.cleaned_data["file"]
-                rows = read_sheet_rows(upload, upload.name)
-                sheet = services.import_sheet_version(sheet, rows, by=request.user)
+                sheet = import_sheet_file(
+                    sheet,
+                    upload,
+                    upload.name,
+                    by=request.user,
+                    ignore_unknown=form.cleaned_data["ignore_unknown"],
+                )
                 messages.success(request, _("Imported as a new draft version."))
     except DomainError as exc:
         messages.error(request, domain_error_message(exc))

@@ -14,7 +14,16 @@ from typing import Any
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from chuangwei.core.importing import ImportColumn, ImportResult, RowInvalid, TableImporter
+from chuangwei.core.importing import (
+    ImportColumn,
+    ImportResult,
+    RowError,
+    RowFaults,
+    RowInvalid,
+    TableImporter,
+    cell_text,
+    check_length,
+)
 
 from .choices import OrgUnitKind
 from .models import OrgUnit
@@ -39,20 +48,6 @@ KIND_WORDS: dict[str, str] = {
     "其他": OrgUnitKind.OTHER,
 }
 
-# Chinese headers accepted even before the zh_Hans catalogue translates the labels.
-HEADER_ALIASES: dict[str, str] = {
-    "编码": "code",
-    "代码": "code",
-    "区划代码": "code",
-    "名称": "name",
-    "上级编码": "parent",
-    "上级代码": "parent",
-    "类型": "kind",
-    "层级": "kind",
-    "简称": "short_name",
-    "排序": "sort_order",
-}
-
 
 def resolve_kind(value: Any) -> str | None:
     """The OrgUnitKind value for a cell (Chinese word, English value or label), else None."""
@@ -64,15 +59,6 @@ def resolve_kind(value: Any) -> str | None:
         if lowered in (kind.value, str(kind.label).lower()):
             return kind.value
     return None
-
-
-def cell_code(value: Any) -> str:
-    """A code cell as text: spreadsheets turn 370402 into a number, often a float."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 @dataclass(frozen=True)
@@ -91,24 +77,72 @@ class OrgUnitRow:
 class OrgUnitImporter(TableImporter[OrgUnitRow]):
     """Org units by code; ``update_existing`` changes name, kind and parent of known codes.
 
-    Row errors: duplicate code in the file, code already in the database (without
-    ``update_existing``), unknown kind, unknown parent code, a parent chain that loops
-    back to the unit, a sort order that is not a whole number.
+    Row faults: duplicate code in the file, code already in the database (without
+    ``update_existing``), unknown kind, unknown parent code, a parent chain that loops back
+    to the unit (the loop's codes are named), a unit other than a city without a parent
+    (only a city is a root: the tree would come out flat), a text too long, a sort order
+    that is not a whole number. A file of several rows none of which has a parent, though
+    some need one, is also refused as a whole.
     """
 
     columns = (
-        ImportColumn("code", _("Code"), required=True, example="370402001"),
-        ImportColumn("name", _("Name"), required=True, example="中心街街道"),
-        ImportColumn("parent", _("Parent code"), example="370402"),
+        ImportColumn(
+            "code",
+            _("Code"),
+            required=True,
+            example="370402001",
+            aliases=(
+                "编码",
+                "代码",
+                "单位编码",
+                "单位代码",
+                "机构编码",
+                "区划代码",
+                "行政区划代码",
+            ),
+        ),
+        ImportColumn(
+            "name",
+            _("Name"),
+            required=True,
+            example="中心街街道",
+            aliases=("名称", "单位名称", "机构名称"),
+        ),
+        ImportColumn(
+            "parent",
+            _("Parent code"),
+            example="370402",
+            aliases=(
+                "上级编码",
+                "上级代码",
+                "上级单位编码",
+                "上级单位代码",
+                "上级机构编码",
+                "上级区划代码",
+                "parent_code",
+                "parent_unit_code",
+            ),
+        ),
         ImportColumn(
             "kind",
             _("Kind"),
             required=True,
             help=_("市/区/县/开发区/街道/镇/社区/村/部门"),
             example="街道",
+            aliases=("类型", "层级", "级别", "单位类型", "机构类型", "type", "unit_type"),
         ),
-        ImportColumn("short_name", _("Short name"), example="中心街"),
-        ImportColumn("sort_order", _("Sort order"), example="1"),
+        ImportColumn(
+            "short_name",
+            _("Short name"),
+            example="中心街",
+            aliases=("简称", "单位简称", "abbreviation"),
+        ),
+        ImportColumn(
+            "sort_order",
+            _("Sort order"),
+            example="1",
+            aliases=("排序", "排序号", "显示顺序", "sort", "order"),
+        ),
     )
     sheet_title = "org_units"
 
@@ -116,15 +150,7 @@ class OrgUnitImporter(TableImporter[OrgUnitRow]):
         super().__init__(update_existing=update_existing)
         self._file_parents: dict[str, str] = {}
         self._db_parents: dict[str, str] = {}
-        self._cyclic: set[str] = set()
-
-    def _map_headers(self, headers: list[str]) -> dict[str, str]:
-        mapping = super()._map_headers(headers)
-        for header in headers:
-            alias = HEADER_ALIASES.get(header.strip().rstrip("*").strip())
-            if header not in mapping and alias:
-                mapping[header] = alias
-        return mapping
+        self._loops: dict[str, list[str]] = {}
 
     def parse(self, fileobj: Any, filename: str) -> list[tuple[int, dict[str, Any]]]:
         parsed = super().parse(fileobj, filename)
@@ -132,9 +158,9 @@ class OrgUnitImporter(TableImporter[OrgUnitRow]):
         # before any row is validated.
         self._file_parents = {}
         for _number, values in parsed:
-            code = cell_code(values.get("code"))
+            code = cell_text(values.get("code"))
             if code and code not in self._file_parents:
-                self._file_parents[code] = cell_code(values.get("parent"))
+                self._file_parents[code] = cell_text(values.get("parent"))
         return parsed
 
     def prepare(self) -> None:
@@ -142,36 +168,60 @@ class OrgUnitImporter(TableImporter[OrgUnitRow]):
             code: parent or ""
             for code, parent in OrgUnit.objects.values_list("code", "parent__code")
         }
-        self._cyclic = self._find_cycles()
+        self._loops = self._find_loops()
 
-    def _find_cycles(self) -> set[str]:
+    def check_file(self, rows: list[tuple[int, dict[str, Any]]]) -> list[RowError]:
+        """A file of several units none of which names a parent, though some must have one,
+        would come out flat: say so once, besides each row's own fault."""
+        kinds = [resolve_kind(values.get("kind")) for _number, values in rows]
+        if (
+            len(rows) > 1
+            and not any(cell_text(values.get("parent")) for _number, values in rows)
+            and any(kind is not None and kind != OrgUnitKind.CITY for kind in kinds)
+        ):
+            return [
+                RowError(
+                    None,
+                    self.label("parent"),
+                    gettext(
+                        "no row has a parent code, so every unit would be at the top and the "
+                        "tree would come out flat; fill in the parent codes (is the column "
+                        "missing or named differently?)"
+                    ),
+                )
+            ]
+        return []
+
+    def _find_loops(self) -> dict[str, list[str]]:
+        """Each file code whose parent chain comes back to it, with the loop's codes."""
         parents = dict(self._db_parents)
         parents.update(self._file_parents)
-        cyclic: set[str] = set()
+        loops: dict[str, list[str]] = {}
         for start in self._file_parents:
-            seen = {start}
+            chain, seen = [start], {start}
             code = parents.get(start, "")
-            while code:
-                if code == start:
-                    cyclic.add(start)
-                    break
-                if code in seen:
-                    break  # a loop above this unit; reported on the rows in it
+            while code and code not in seen:
+                chain.append(code)
                 seen.add(code)
                 code = parents.get(code, "")
-        return cyclic
+            if code == start:
+                loops[start] = [*chain, start]
+            # A chain that meets a loop above the unit is reported on the rows in the loop.
+        return loops
 
     def validate_row(self, number: int, values: dict[str, Any], seen: dict[str, Any]) -> OrgUnitRow:
-        code = cell_code(values.get("code"))
+        faults = RowFaults()
+        code = faults.check(check_length, "code", cell_text(values.get("code")), 32, fallback="")
         if code in seen:
-            raise RowInvalid(
+            faults.add(
                 "code",
                 gettext("The code %(code)s is already used on row %(row)s.")
                 % {"code": code, "row": seen[code]},
             )
-        seen[code] = number
+        elif code:
+            seen[code] = number
         if code in self._db_parents and not self.update_existing:
-            raise RowInvalid(
+            faults.add(
                 "code",
                 gettext(
                     "A unit with the code %(code)s already exists; import with updates allowed to change it."
@@ -180,36 +230,53 @@ class OrgUnitImporter(TableImporter[OrgUnitRow]):
             )
         kind = resolve_kind(values.get("kind"))
         if kind is None:
-            raise RowInvalid(
+            faults.add(
                 "kind",
                 gettext(
                     "Unknown kind “%(kind)s”: use 市, 区, 县, 开发区, 街道, 镇, 社区, 村 or 部门."
                 )
                 % {"kind": values.get("kind")},
             )
-        parent_code = cell_code(values.get("parent"))
+        parent_code = cell_text(values.get("parent"))
         if (
             parent_code
             and parent_code not in self._file_parents
             and parent_code not in self._db_parents
         ):
-            raise RowInvalid(
+            faults.add(
                 "parent",
                 gettext("No unit has the parent code %(code)s, in the file or in the system.")
                 % {"code": parent_code},
             )
-        if code in self._cyclic:
-            raise RowInvalid(
-                "parent", gettext("The parent chain of this unit leads back to the unit itself.")
+        if code in self._loops:
+            faults.add(
+                "parent",
+                gettext("The parent chain loops back to this unit: %(loop)s.")
+                % {"loop": " → ".join(self._loops[code])},
             )
+        if not parent_code and kind is not None and kind != OrgUnitKind.CITY:
+            faults.add(
+                "parent",
+                gettext(
+                    "Only a city can be at the top of the tree; a unit of kind %(kind)s needs "
+                    "a parent code."
+                )
+                % {"kind": OrgUnitKind(kind).label},
+            )
+        name = faults.check(check_length, "name", cell_text(values.get("name")), 100, fallback="")
+        short_name = faults.check(
+            check_length, "short_name", cell_text(values.get("short_name")), 30, fallback=""
+        )
+        sort_order = faults.check(_sort_order, values.get("sort_order"), fallback=None)
+        faults.raise_any()
         return OrgUnitRow(
             number=number,
             code=code,
-            name=str(values["name"]).strip(),
-            kind=kind,
+            name=name,
+            kind=kind or "",
             parent_code=parent_code,
-            short_name=str(values.get("short_name") or "").strip(),
-            sort_order=_sort_order(values.get("sort_order")),
+            short_name=short_name,
+            sort_order=sort_order,
         )
 
     def apply(self, items: list[OrgUnitRow], *, by: Any) -> ImportResult:
@@ -251,7 +318,17 @@ def _sort_order(value: Any) -> int | None:
         number = 0.5
     if not number.is_integer():
         raise RowInvalid("sort_order", gettext("The sort order must be a whole number."))
+    if abs(number) > MAX_SORT_ORDER:
+        raise RowInvalid(
+            "sort_order",
+            gettext("The sort order must be between -%(max)s and %(max)s.")
+            % {"max": MAX_SORT_ORDER},
+        )
     return int(number)
+
+
+# Far inside the integer column's range, so no sort order can overflow it.
+MAX_SORT_ORDER = 999_999
 
 
 def _parents_first(items: list[OrgUnitRow]) -> list[OrgUnitRow]:

@@ -18,7 +18,15 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from chuangwei.core.errors import InvalidInput
-from chuangwei.core.importing import ImportFailed, ImportResult, RowError, RowInvalid
+from chuangwei.core.importing import (
+    ImportFailed,
+    ImportResult,
+    RowError,
+    RowInvalid,
+    column_spellings,
+    normalise_header,
+    unknown_columns_refused,
+)
 from chuangwei.lib import geo
 
 from .importers import GRID_COLUMNS, GridRules, GridSpec, save_grid_specs
@@ -65,7 +73,7 @@ def _features(data: Any) -> list[Any]:
     if isinstance(data, str):
         try:
             data = json.loads(data)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # deep nesting exhausts the decoder
             raise InvalidInput(_("The file is not valid JSON."), code="bad_file") from exc
     features = data.get("features") if isinstance(data, Mapping) else None
     if (
@@ -79,15 +87,67 @@ def _features(data: Any) -> list[Any]:
     return features
 
 
+# Properties the export writes for people to read; an import reads past them.
+EXPORT_ONLY_PROPERTIES = ("unit_name", "leader")
+_EXPORT_ONLY = {normalise_header(name) for name in EXPORT_ONLY_PROPERTIES}
+
+
+def _read_properties(
+    records: list[tuple[int, dict[str, Any]]], errors: list[RowError]
+) -> tuple[list[tuple[int, dict[str, Any]]], list[str]]:
+    """Each record's properties by column key, and the property names no column knows.
+
+    Names are matched like spreadsheet headers (``Parent Code``, ``上级网格编码``…); a feature
+    with two names for one column gets an error in ``errors``.
+    """
+    spellings = column_spellings(GRID_COLUMNS)
+    unknown: dict[str, None] = {}
+    out: list[tuple[int, dict[str, Any]]] = []
+    for index, properties in records:
+        values: dict[str, Any] = {}
+        names: dict[str, str] = {}
+        for name, value in properties.items():
+            folded = normalise_header(name)
+            column = spellings.get(folded)
+            if column is None or column.key == "geometry":
+                if folded not in _EXPORT_ONLY:
+                    unknown[name] = None
+                continue
+            if column.key in names:
+                errors.append(
+                    RowError(
+                        index,
+                        str(column.label),
+                        gettext(
+                            "the properties %(first)s and %(second)s both mean this column; keep one"
+                        )
+                        % {"first": f"“{names[column.key]}”", "second": f"“{name}”"},
+                    )
+                )
+                continue
+            names[column.key] = name
+            values[column.key] = value
+        out.append((index, values))
+    return out, list(unknown)
+
+
 def import_grids_geojson(
-    data: Any, *, by: Any = None, update_existing: bool = False
+    data: Any,
+    *,
+    by: Any = None,
+    update_existing: bool = False,
+    ignore_unknown: bool = False,
+    commit: bool = True,
 ) -> ImportResult:
     """Create (or with ``update_existing`` also update) grids from a GeoJSON FeatureCollection.
 
     ``data`` is a dict or JSON text/bytes; each feature's properties give code, name, level,
-    parent_code (in the file or the database) and unit_code. Every feature is checked first;
-    any bad one raises ImportFailed whose RowError ``row`` is the 0-based feature index, and
-    nothing is written. Raises InvalidInput when the file is not a FeatureCollection.
+    parent_code (in the file or the database) and unit_code, named in any spelling a sheet
+    header may use. Every feature is checked first; any bad one raises ImportFailed whose
+    RowError ``row`` is the 0-based feature index, and nothing is written. A property no
+    column knows (other than the export's ``unit_name`` and ``leader``) refuses the file
+    unless ``ignore_unknown``. Raises InvalidInput when the file is not a FeatureCollection.
+    With ``commit`` false every check runs and nothing is written.
     """
     features = _features(data)
     errors: list[RowError] = []
@@ -99,17 +159,34 @@ def import_grids_geojson(
         elif properties is not None and not isinstance(properties, Mapping):
             errors.append(RowError(index, "", gettext("properties must be an object")))
         else:
-            records.append((index, {**(properties or {}), "geometry": feature.get("geometry")}))
+            records.append((index, dict(properties or {})))
+    records, unknown = _read_properties(records, errors)
+    for index, values in records:
+        values["geometry"] = features[index].get("geometry")
     rules = GridRules(update_existing=update_existing)
     rules.load_file(values for _index, values in records)
+    flat = rules.flat_file_error()
+    if flat:
+        errors.append(RowError(None, str(_LABELS["parent_code"]), flat))
     specs: list[GridSpec] = []
     seen: dict[str, Any] = {}
     for index, values in records:
         try:
             specs.append(rules.check(index, values, seen))
         except RowInvalid as exc:
-            errors.append(RowError(index, str(_LABELS.get(exc.column, exc.column)), exc.message))
+            errors += [
+                RowError(index, str(_LABELS.get(column, column)), message)
+                for column, message in exc.faults
+            ]
     if errors:
-        raise ImportFailed(sorted(errors, key=lambda e: e.row))
+        raise ImportFailed(
+            sorted(errors, key=lambda e: -1 if e.row is None else e.row), unknown_columns=unknown
+        )
+    if unknown and not ignore_unknown:
+        raise unknown_columns_refused(unknown)
+    if not commit:
+        return ImportResult(total=len(specs), unknown_columns=unknown)
     with transaction.atomic():
-        return save_grid_specs(specs, by=by)
+        result = save_grid_specs(specs, by=by)
+    result.unknown_columns = unknown
+    return result

@@ -29,8 +29,11 @@ from chuangwei.core.importing import (
     ImportFailed,
     ImportResult,
     RowError,
+    RowFaults,
     RowInvalid,
     TableImporter,
+    cell_text,
+    check_length,
 )
 from chuangwei.lib import geo
 from chuangwei.org.choices import OrgUnitKind
@@ -40,33 +43,9 @@ from .choices import GridLevel, SiteStatus
 from .models import Grid, Site, SiteType
 from .services import grid_index, point_to_wgs84, reassign_site_grids, save_grid
 
-
-@dataclass(frozen=True)
-class AliasColumn(ImportColumn):
-    """An import column that also accepts fixed header texts (the Chinese headers users type).
-
-    The label's translations already match, but the aliases keep old templates working even
-    before (or without) a translation catalogue.
-    """
-
-    aliases: tuple[str, ...] = ()
-
-    def headers(self) -> set[str]:
-        return super().headers() | set(self.aliases)
-
-
 # --------------------------------------------------------------------------------------------
 # Cell parsing shared by the site and grid importers
 # --------------------------------------------------------------------------------------------
-
-
-def cell_text(value: Any) -> str:
-    """A cell as trimmed text; Excel's ``1001.0`` for a typed number becomes ``"1001"``."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 def cell_number(value: Any) -> float | None:
@@ -81,12 +60,6 @@ def cell_number(value: Any) -> float | None:
         except ValueError:
             return None
     return number if math.isfinite(number) else None
-
-
-def check_length(key: str, text: str, max_length: int) -> str:
-    if len(text) > max_length:
-        raise RowInvalid(key, gettext("is longer than %(max)s characters") % {"max": max_length})
-    return text
 
 
 class CodeOrName:
@@ -169,47 +142,71 @@ def parse_status(value: Any, words: dict[str, str] | None = None) -> str:
 # Sites
 # --------------------------------------------------------------------------------------------
 
-SITE_COLUMNS: tuple[AliasColumn, ...] = (
-    AliasColumn("code", _("Site code"), required=True, aliases=("点位编号",), example="DW-0001"),
-    AliasColumn(
-        "name", _("Site name"), required=True, aliases=("点位名称",), example="幸福路农贸市场"
+SITE_COLUMNS: tuple[ImportColumn, ...] = (
+    ImportColumn(
+        "code",
+        _("Site code"),
+        required=True,
+        aliases=("点位编号", "点位编码", "场所编号", "场所编码", "编号", "编码"),
+        example="DW-0001",
     ),
-    AliasColumn(
+    ImportColumn(
+        "name",
+        _("Site name"),
+        required=True,
+        aliases=("点位名称", "场所名称", "名称"),
+        example="幸福路农贸市场",
+    ),
+    ImportColumn(
         "site_type",
         _("Site type"),
         required=True,
-        aliases=("点位类型",),
+        aliases=("点位类型", "场所类型", "类型", "type"),
         help=_("site type name or code"),
         example="农贸市场",
     ),
-    AliasColumn("address", _("Address"), aliases=("地址",), example="幸福路12号"),
-    AliasColumn("lng", _("Longitude"), required=True, aliases=("经度",), example="117.5512"),
-    AliasColumn("lat", _("Latitude"), required=True, aliases=("纬度",), example="34.8563"),
-    AliasColumn(
+    ImportColumn("address", _("Address"), aliases=("地址", "详细地址"), example="幸福路12号"),
+    ImportColumn("lng", _("Longitude"), required=True, aliases=("经度", "lon"), example="117.5512"),
+    ImportColumn("lat", _("Latitude"), required=True, aliases=("纬度",), example="34.8563"),
+    ImportColumn(
         "crs",
         _("Coordinate system"),
-        aliases=("坐标系",),
+        aliases=("坐标系", "坐标系统"),
         help=_("wgs84 (GPS, Tianditu), gcj02 (AMap, Tencent) or bd09 (Baidu); blank means wgs84"),
         example="wgs84",
     ),
-    AliasColumn(
+    ImportColumn(
         "unit",
         _("Responsible unit"),
-        aliases=("责任单位",),
+        aliases=("责任单位", "所属单位", "责任单位编码"),
         help=_("unit code or exact name; blank means the unit owning the grid"),
     ),
-    AliasColumn(
+    ImportColumn(
         "department",
         _("Supervising department"),
-        aliases=("监管部门",),
+        aliases=("监管部门", "主管部门", "行业主管部门"),
         help=_("department code or exact name"),
     ),
-    AliasColumn("frontage_party", _("Frontage responsible party"), aliases=("门前三包责任人",)),
-    AliasColumn("contact_name", _("Contact"), aliases=("联系人",)),
-    AliasColumn("contact_phone", _("Contact phone"), aliases=("联系电话",)),
-    AliasColumn("licence_no", _("Licence number"), aliases=("许可证号",)),
-    AliasColumn(
-        "status", _("Status"), aliases=("状态",), help=_("营业, 停业 or 关闭"), example="营业"
+    ImportColumn(
+        "frontage_party",
+        _("Frontage responsible party"),
+        aliases=("门前三包责任人", "门前三包责任单位"),
+    ),
+    ImportColumn("contact_name", _("Contact"), aliases=("联系人", "contact")),
+    ImportColumn(
+        "contact_phone", _("Contact phone"), aliases=("联系电话", "电话", "联系方式", "phone")
+    ),
+    ImportColumn(
+        "licence_no",
+        _("Licence number"),
+        aliases=("许可证号", "许可证编号", "营业执照号", "license_no", "license_number"),
+    ),
+    ImportColumn(
+        "status",
+        _("Status"),
+        aliases=("状态", "营业状态", "经营状态"),
+        help=_("营业, 停业 or 关闭"),
+        example="营业",
     ),
 )
 
@@ -280,57 +277,77 @@ class SiteImporter(TableImporter[Site]):
         crs_cache: dict[Any, str | RowInvalid] = {}
         for number, values in rows:
             raw_lng, raw_lat = values.get("lng"), values.get("lat")
-            if raw_lng in (None, "") or raw_lat in (None, ""):
+            if raw_lng in (None, "") and raw_lat in (None, ""):
                 continue  # the base class reports "is required"
+            faults = RowFaults()
             raw_crs = values.get("crs")
             if raw_crs not in crs_cache:
                 try:
                     crs_cache[raw_crs] = parse_crs(raw_crs)
                 except RowInvalid as exc:
                     crs_cache[raw_crs] = exc
-            try:
-                crs = crs_cache[raw_crs]
-                if isinstance(crs, RowInvalid):
-                    raise crs
-                lng, lat = _checked_point(raw_lng, raw_lat, crs)
-            except RowInvalid as exc:
-                located[number] = exc
+            crs = crs_cache[raw_crs]
+            if isinstance(crs, RowInvalid):
+                faults.extend(crs)
+                crs = geo.CRS_WGS84  # still check the numbers
+            point = faults.check(_checked_point, raw_lng, raw_lat, crs, fallback=None)
+            if point is None or faults:
+                located[number] = RowInvalid.of(faults.faults)
                 continue
             numbers.append(number)
-            lngs.append(lng)
-            lats.append(lat)
+            lngs.append(point[0])
+            lats.append(point[1])
         grid_ids = grid_index().locate_many(lngs, lats)
         for number, lng, lat, grid_id in zip(numbers, lngs, lats, grid_ids, strict=True):
             located[number] = (lng, lat, grid_id)
         return located
 
     def validate_row(self, number: int, values: dict[str, Any], seen: dict[str, Any]) -> Site:
-        code = check_length("code", cell_text(values["code"]), 32)
+        faults = RowFaults()
+        code = faults.check(check_length, "code", cell_text(values.get("code")), 32, fallback="")
         if code in seen:
-            raise RowInvalid(
+            faults.add(
                 "code",
                 gettext("duplicate code in this file (also on row %(row)s)") % {"row": seen[code]},
             )
-        seen[code] = number
+        elif code:
+            seen[code] = number
         existing = self._existing.get(code)
         if existing and not self.update_existing:
-            raise RowInvalid("code", gettext("a site with this code already exists"))
-        name = check_length("name", cell_text(values["name"]), 200)
-        site_type_id = self._find(self._types, "site_type", values["site_type"])
+            faults.add("code", gettext("a site with this code already exists"))
+        name = faults.check(check_length, "name", cell_text(values.get("name")), 200, fallback="")
+        site_type_id = faults.check(
+            self._find, self._types, "site_type", values.get("site_type"), fallback=0
+        )
+        lng, lat, grid_id = 0.0, 0.0, None
         point = self._points.get(number)
         if isinstance(point, RowInvalid):
-            raise point
-        if point is None:  # only if prepare() ran on other rows; keeps the contract explicit
-            raise RowInvalid("lng", gettext("longitude must be a number"))
-        lng, lat, grid_id = point
-        unit_id = self._responsible_unit(values.get("unit"), grid_id, existing)
+            faults.extend(point)
+        elif point is not None:
+            lng, lat, grid_id = point
+        unit_id = 0
+        if point is not None and not isinstance(point, RowInvalid):
+            unit_id = faults.check(
+                self._responsible_unit, values.get("unit"), grid_id, existing, fallback=0
+            )
+        elif cell_text(values.get("unit")):
+            unit_id = faults.check(self._find, self._units, "unit", values.get("unit"), fallback=0)
         department_id = None
         if cell_text(values.get("department")):
-            department_id = self._find(self._departments, "department", values["department"])
+            department_id = faults.check(
+                self._find, self._departments, "department", values["department"], fallback=None
+            )
         texts = {
-            key: check_length(key, cell_text(values.get(key)), limit)
+            key: faults.check(check_length, key, cell_text(values.get(key)), limit, fallback="")
             for key, limit in _TEXT_LIMITS.items()
         }
+        status = faults.check(
+            parse_status,
+            values.get("status"),
+            self._status_words,
+            fallback=SiteStatus.OPERATING.value,
+        )
+        faults.raise_any()
         return Site(
             pk=existing[0] if existing else None,
             code=code,
@@ -342,7 +359,7 @@ class SiteImporter(TableImporter[Site]):
             outside_grid=grid_id is None,
             unit_id=unit_id,
             supervising_department_id=department_id,
-            status=parse_status(values.get("status"), self._status_words),
+            status=status,
             **texts,
         )
 
@@ -416,16 +433,19 @@ def _update_sites(sites: list[Site], fields: list[str]) -> None:
 
 
 def _checked_point(raw_lng: Any, raw_lat: Any, crs: str) -> tuple[float, float]:
+    """The WGS-84 point of a row; RowInvalid names each of longitude and latitude at fault."""
+    faults = RowFaults()
     lng = cell_number(raw_lng)
     if lng is None:
-        raise RowInvalid("lng", gettext("longitude must be a number"))
+        faults.add("lng", gettext("longitude must be a number"))
+    elif not -180.0 <= lng <= 180.0:
+        faults.add("lng", gettext("longitude must be between -180 and 180"))
     lat = cell_number(raw_lat)
     if lat is None:
-        raise RowInvalid("lat", gettext("latitude must be a number"))
-    if not -180.0 <= lng <= 180.0:
-        raise RowInvalid("lng", gettext("longitude must be between -180 and 180"))
-    if not -90.0 <= lat <= 90.0:
-        raise RowInvalid("lat", gettext("latitude must be between -90 and 90"))
+        faults.add("lat", gettext("latitude must be a number"))
+    elif not -90.0 <= lat <= 90.0:
+        faults.add("lat", gettext("latitude must be between -90 and 90"))
+    faults.raise_any()
     try:
         return point_to_wgs84(lng, lat, crs)
     except InvalidInput as exc:
@@ -436,30 +456,49 @@ def _checked_point(raw_lng: Any, raw_lat: Any, crs: str) -> tuple[float, float]:
 # Grids (sheet rows here, GeoJSON features in geojson.py)
 # --------------------------------------------------------------------------------------------
 
-GRID_COLUMNS: tuple[AliasColumn, ...] = (
-    AliasColumn("code", _("Grid code"), required=True, aliases=("网格编码",), example="WG-01"),
-    AliasColumn("name", _("Grid name"), required=True, aliases=("网格名称",), example="幸福路网格"),
-    AliasColumn(
+GRID_COLUMNS: tuple[ImportColumn, ...] = (
+    ImportColumn(
+        "code",
+        _("Grid code"),
+        required=True,
+        aliases=("网格编码", "网格编号", "网格代码", "编码", "编号"),
+        example="WG-01",
+    ),
+    ImportColumn(
+        "name", _("Grid name"), required=True, aliases=("网格名称", "名称"), example="幸福路网格"
+    ),
+    ImportColumn(
         "level",
         _("Grid level"),
         required=True,
-        aliases=("网格级别", "级别"),
+        aliases=("网格级别", "网格层级", "级别", "层级"),
         help=_("1, 2 or 3 (大, 中 or 小)"),
         example="1",
     ),
-    AliasColumn("parent_code", _("Parent grid code"), aliases=("上级网格编码", "上级编码")),
-    AliasColumn(
+    ImportColumn(
+        "parent_code",
+        _("Parent grid code"),
+        aliases=(
+            "上级网格编码",
+            "上级网格编号",
+            "上级网格代码",
+            "上级编码",
+            "parent",
+            "parent_grid",
+        ),
+    ),
+    ImportColumn(
         "unit_code",
         _("Unit code"),
         required=True,
-        aliases=("所属单位编码", "单位编码"),
+        aliases=("所属单位编码", "所属单位代码", "单位编码", "责任单位编码", "unit"),
         example="370402001",
     ),
-    AliasColumn(
+    ImportColumn(
         "geometry",
         _("Boundary (GeoJSON)"),
         required=True,
-        aliases=("边界", "边界(GeoJSON)", "GeoJSON"),
+        aliases=("边界", "边界(GeoJSON)", "网格边界", "GeoJSON", "几何", "boundary", "geom"),
         help=_("a GeoJSON Polygon or MultiPolygon in WGS-84"),
         example='{"type": "Polygon", "coordinates": [[[117.55, 34.85], [117.56, 34.85], '
         "[117.56, 34.86], [117.55, 34.86], [117.55, 34.85]]]}",
@@ -529,40 +568,48 @@ class GridRules:
             self.file.setdefault(code, (level, cell_text(values.get("parent_code"))))
 
     def check(self, row: int, values: Mapping[str, Any], seen: dict[str, Any]) -> GridSpec:
-        """Validate one record; raise RowInvalid naming the column at fault."""
-        code = check_length("code", cell_text(values.get("code")), 32)
-        if not code:
-            raise RowInvalid("code", gettext("is required"))
+        """Validate one record; raise RowInvalid naming every column at fault."""
+        faults = RowFaults()
+        code = faults.check(check_length, "code", cell_text(values.get("code")), 32, fallback="")
+        if not code and not faults.has("code"):
+            faults.add("code", gettext("is required"))
         if code in seen:
-            raise RowInvalid(
+            faults.add(
                 "code",
                 gettext("duplicate code in this file (also on row %(row)s)") % {"row": seen[code]},
             )
-        seen[code] = row
+        elif code:
+            seen[code] = row
         existing = self.db.get(code)
         if existing and not self.update_existing:
-            raise RowInvalid("code", gettext("a grid with this code already exists"))
-        name = check_length("name", cell_text(values.get("name")), 100)
-        if not name:
-            raise RowInvalid("name", gettext("is required"))
-        level = parse_level(values.get("level"), self.level_words)
-        parent_code = self._check_parent(code, level, cell_text(values.get("parent_code")))
+            faults.add("code", gettext("a grid with this code already exists"))
+        name = faults.check(check_length, "name", cell_text(values.get("name")), 100, fallback="")
+        if not name and not faults.has("name"):
+            faults.add("name", gettext("is required"))
+        level = faults.check(parse_level, values.get("level"), self.level_words, fallback=0)
+        parent_code = cell_text(values.get("parent_code"))
+        if level:
+            faults.check(self._check_parent, code, level, parent_code, fallback="")
         unit_code = cell_text(values.get("unit_code"))
         if not unit_code:
-            raise RowInvalid("unit_code", gettext("is required"))
-        if unit_code not in self.units:
-            raise RowInvalid("unit_code", gettext("unknown unit %(value)s") % {"value": unit_code})
+            faults.add("unit_code", gettext("is required"))
+        elif unit_code not in self.units:
+            faults.add("unit_code", gettext("unknown unit %(value)s") % {"value": unit_code})
+        geometry: dict[str, Any] = {}
         if values.get("geometry") in (None, ""):
-            raise RowInvalid("geometry", gettext("is required"))
-        try:
-            geometry = geo.parse_geometry(values["geometry"])
-        except geo.GeometryError as exc:
-            raise RowInvalid(
-                "geometry",
-                gettext("the boundary is not a valid polygon: %(error)s") % {"error": exc.message},
-            ) from exc
-        if existing and existing[1] != level:
-            self._check_children(code, existing[0], level)
+            faults.add("geometry", gettext("is required"))
+        else:
+            try:
+                geometry = geo.parse_geometry(values["geometry"])
+            except geo.GeometryError as exc:
+                faults.add(
+                    "geometry",
+                    gettext("the boundary is not a valid polygon: %(error)s")
+                    % {"error": exc.message},
+                )
+        if existing and level and existing[1] != level:
+            faults.check(self._check_children, code, existing[0], level, fallback=None)
+        faults.raise_any()
         return GridSpec(
             row=row,
             code=code,
@@ -576,6 +623,15 @@ class GridRules:
 
     def _check_parent(self, code: str, level: int, parent_code: str) -> str:
         if not parent_code:
+            if level > GridLevel.LARGE:
+                # Only large grids are roots: a smaller one without a parent flattens the tree.
+                raise RowInvalid(
+                    "parent_code",
+                    gettext(
+                        "only a large grid can be at the top; a %(level)s needs a parent grid code"
+                    )
+                    % {"level": str(GridLevel(level).label).lower()},
+                )
             return ""
         if parent_code == code:
             raise RowInvalid("parent_code", gettext("a grid cannot be its own parent"))
@@ -607,6 +663,22 @@ class GridRules:
                     gettext("its child grid %(value)s would not be smaller")
                     % {"value": child_code},
                 )
+
+    def flat_file_error(self) -> str:
+        """Why a file of several grids none of which names a parent, though some are smaller
+        than large, would come out flat; "" when it would not."""
+        records = list(self.file.values())
+        if (
+            len(records) > 1
+            and not any(parent for _level, parent in records)
+            and any(level is not None and level > GridLevel.LARGE for level, _parent in records)
+        ):
+            return gettext(
+                "no row has a parent grid code, so every grid would be at the top and the tree "
+                "would come out flat; fill in the parent grid codes (is the column missing or "
+                "named differently?)"
+            )
+        return ""
 
 
 def save_grid_specs(specs: list[GridSpec], *, by: Any = None) -> ImportResult:
@@ -664,6 +736,10 @@ class GridImporter(TableImporter[GridSpec]):
     def prepare(self) -> None:
         self._rules = GridRules(update_existing=self.update_existing)
         self._rules.load_file(values for _number, values in getattr(self, "_rows", []))
+
+    def check_file(self, rows: list[tuple[int, dict[str, Any]]]) -> list[RowError]:
+        reason = self._rules.flat_file_error()
+        return [RowError(None, self.label("parent_code"), reason)] if reason else []
 
     def validate_row(self, number: int, values: dict[str, Any], seen: dict[str, Any]) -> GridSpec:
         return self._rules.check(number, values, seen)

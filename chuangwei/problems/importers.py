@@ -9,17 +9,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from django.db import transaction
 from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 
 from chuangwei.core.errors import DomainError
-from chuangwei.core.importing import ImportFailed, ImportResult, RowError, RowInvalid, TableImporter
+from chuangwei.core.importing import (
+    ImportColumn,
+    ImportFailed,
+    ImportResult,
+    RowError,
+    RowFaults,
+    RowInvalid,
+    TableImporter,
+    cell_text,
+    check_length,
+)
 from chuangwei.core.views import domain_error_message
 from chuangwei.lib import geo
-from chuangwei.places.importers import AliasColumn, cell_number, cell_text, check_length, parse_crs
+from chuangwei.places.importers import cell_number, parse_crs
 from chuangwei.places.services import point_to_wgs84
 from chuangwei.standards.models import ProblemCategory
 
@@ -27,44 +37,46 @@ from . import services
 from .choices import ProblemSource
 from .models import Problem
 
-COLUMNS: tuple[AliasColumn, ...] = (
-    AliasColumn(
+COLUMNS: tuple[ImportColumn, ...] = (
+    ImportColumn(
         "description",
         _("Problem description"),
         required=True,
-        aliases=("问题描述",),
+        aliases=("问题描述", "问题内容", "存在问题", "描述"),
         example="光明路与建设路交叉口东南角垃圾桶满溢",
     ),
-    AliasColumn(
+    ImportColumn(
         "category",
         _("Problem category"),
         required=True,
-        aliases=("问题类别",),
+        aliases=("问题类别", "问题类型", "问题分类", "类别"),
         help=_("category code or exact name"),
         example="暴露垃圾",
     ),
-    AliasColumn("lng", _("Longitude"), required=True, aliases=("经度",), example="117.5512"),
-    AliasColumn("lat", _("Latitude"), required=True, aliases=("纬度",), example="34.8563"),
-    AliasColumn(
+    ImportColumn("lng", _("Longitude"), required=True, aliases=("经度", "lon"), example="117.5512"),
+    ImportColumn("lat", _("Latitude"), required=True, aliases=("纬度",), example="34.8563"),
+    ImportColumn(
         "crs",
         _("Coordinate system"),
-        aliases=("坐标系",),
+        aliases=("坐标系", "坐标系统"),
         help=_("wgs84 (GPS, Tianditu), gcj02 (AMap, Tencent) or bd09 (Baidu); blank means wgs84"),
         example="wgs84",
     ),
-    AliasColumn("address", _("Address"), aliases=("地址",), example="光明路12号"),
-    AliasColumn(
+    ImportColumn(
+        "address", _("Address"), aliases=("地址", "问题地址", "详细地址"), example="光明路12号"
+    ),
+    ImportColumn(
         "source",
         _("Source"),
-        aliases=("来源",),
+        aliases=("来源", "问题来源"),
         help=_("e.g. 国家暗访 or 省级暗访; blank means provincial covert inspection"),
         example="省级暗访",
     ),
-    AliasColumn("points_lost", _("Points lost"), aliases=("扣分",), example="0.5"),
-    AliasColumn(
+    ImportColumn("points_lost", _("Points lost"), aliases=("扣分", "扣分值"), example="0.5"),
+    ImportColumn(
         "external_ref",
         _("External reference"),
-        aliases=("外部编号",),
+        aliases=("外部编号", "问题编号", "原编号"),
         help=_("the inspection's own number; a number already imported is refused"),
     ),
 )
@@ -142,14 +154,21 @@ class InspectionProblemImporter(TableImporter[InspectionRow]):
             )
         return matches[0]
 
-    def _point(self, values: dict[str, Any], category: ProblemCategory) -> tuple[float, float]:
-        crs = parse_crs(values.get("crs"))
-        lng, lat = cell_number(values["lng"]), cell_number(values["lat"])
-        if lng is None or lat is None:
-            raise RowInvalid("lng", gettext("longitude and latitude must be numbers"))
+    def _point(
+        self, values: dict[str, Any], category: ProblemCategory | None
+    ) -> tuple[float, float]:
+        faults = RowFaults()
+        crs = faults.check(parse_crs, values.get("crs"), fallback=geo.CRS_WGS84)
+        lng, lat = cell_number(values.get("lng")), cell_number(values.get("lat"))
+        if lng is None:
+            faults.add("lng", gettext("longitude must be a number"))
+        if lat is None:
+            faults.add("lat", gettext("latitude must be a number"))
+        faults.raise_any()
         try:
             lng, lat = point_to_wgs84(lng, lat, crs)
-            services.route(category, lng, lat)
+            if category is not None:
+                services.route(category, lng, lat)
         except DomainError as exc:
             message = next((str(m) for msgs in exc.fields.values() for m in msgs), str(exc.message))
             raise RowInvalid(str(LOCATION), message) from exc
@@ -180,29 +199,44 @@ class InspectionProblemImporter(TableImporter[InspectionRow]):
     def validate_row(
         self, number: int, values: dict[str, Any], seen: dict[str, Any]
     ) -> InspectionRow:
-        description = check_length("description", cell_text(values["description"]), 1000)
-        category = self._category(values["category"])
-        lng, lat = self._point(values, category)
-        ref = check_length("external_ref", cell_text(values.get("external_ref")), 64)
+        faults = RowFaults()
+        description = faults.check(
+            check_length, "description", cell_text(values.get("description")), 1000, fallback=""
+        )
+        category = faults.check(self._category, values.get("category"), fallback=None)
+        # Without a category the point is still checked, but not routed to a unit.
+        lng, lat = faults.check(self._point, values, category, fallback=(0.0, 0.0))
+        ref = faults.check(
+            check_length, "external_ref", cell_text(values.get("external_ref")), 64, fallback=""
+        )
         if ref:
             if ref in seen:
-                raise RowInvalid(
+                faults.add(
                     "external_ref",
                     gettext("duplicate number in this file (also on row %(row)s)")
                     % {"row": seen[ref]},
                 )
-            if ref in self._taken:
-                raise RowInvalid("external_ref", gettext("this number was already imported"))
-            seen[ref] = number
+            elif ref in self._taken:
+                faults.add("external_ref", gettext("this number was already imported"))
+            else:
+                seen[ref] = number
+        address = faults.check(
+            check_length, "address", cell_text(values.get("address")), 200, fallback=""
+        )
+        source = faults.check(self._source, values.get("source"), fallback="")
+        points_lost = faults.check(
+            self._points_lost, values.get("points_lost"), fallback=Decimal(0)
+        )
+        faults.raise_any()
         return InspectionRow(
             number=number,
             description=description,
-            category=category,
+            category=cast(ProblemCategory, category),  # None is a fault raised above
             lng=lng,
             lat=lat,
-            address=check_length("address", cell_text(values.get("address")), 200),
-            source=self._source(values.get("source")),
-            points_lost=self._points_lost(values.get("points_lost")),
+            address=address,
+            source=source,
+            points_lost=points_lost,
             external_ref=ref,
         )
 

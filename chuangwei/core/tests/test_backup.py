@@ -6,6 +6,7 @@ import tarfile
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import translation
 
 from chuangwei.core.backup import backup, read_manifest, restore
 from chuangwei.core.errors import InvalidInput
@@ -94,3 +95,73 @@ def test_backup_command_names_a_dated_file_in_a_folder(media, tmp_path, capsys):
     made = list(folder.glob("chuangwei-*.tar.gz"))
     assert len(made) == 1
     assert str(made[0]) in capsys.readouterr().out
+
+
+def truncated_copy(archive, tmp_path, fraction: float):
+    data = archive.read_bytes()
+    cut = tmp_path / f"cut-{fraction}.tar.gz"
+    cut.write_bytes(data[: int(len(data) * fraction)])
+    return cut
+
+
+@pytest.mark.parametrize("fraction", [0.5, 0.9, 0.99])
+def test_a_truncated_backup_is_refused_and_nothing_changes(media, tmp_path, fraction):
+    create_org_unit(code="370400", name="测试市", kind=OrgUnitKind.CITY)
+    archive = backup(tmp_path / "b.tar.gz").path
+    create_org_unit(code="370500", name="后加市", kind=OrgUnitKind.CITY)
+    (media / "problems" / "1" / "before.jpg").write_bytes(b"changed")
+
+    with pytest.raises(InvalidInput) as err:
+        restore(truncated_copy(archive, tmp_path, fraction))
+
+    assert err.value.code == "damaged_backup"
+    assert OrgUnit.objects.count() == 2
+    assert (media / "problems" / "1" / "before.jpg").read_bytes() == b"changed"
+
+
+def test_a_backup_with_a_corrupt_byte_is_refused_and_nothing_changes(media, tmp_path):
+    create_org_unit(code="370400", name="测试市", kind=OrgUnitKind.CITY)
+    archive = backup(tmp_path / "b.tar.gz").path
+    data = bytearray(archive.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    corrupt = tmp_path / "corrupt.tar.gz"
+    corrupt.write_bytes(bytes(data))
+    create_org_unit(code="370500", name="后加市", kind=OrgUnitKind.CITY)
+
+    with pytest.raises(InvalidInput) as err:
+        restore(corrupt)
+
+    assert err.value.code == "damaged_backup"
+    assert OrgUnit.objects.count() == 2
+
+
+def test_a_backup_without_its_database_is_refused_and_nothing_changes(media, tmp_path):
+    import io
+
+    create_org_unit(code="370400", name="测试市", kind=OrgUnitKind.CITY)
+    archive = backup(tmp_path / "b.tar.gz").path
+    gutted = tmp_path / "gutted.tar.gz"
+    with tarfile.open(archive) as src, tarfile.open(gutted, "w:gz") as dst:
+        for member in src.getmembers():
+            if not member.name.startswith("database."):
+                dst.addfile(member, io.BytesIO(src.extractfile(member).read()))
+
+    with pytest.raises(InvalidInput) as err:
+        restore(gutted)
+
+    assert err.value.code == "damaged_backup"
+    assert OrgUnit.objects.count() == 1
+
+
+def test_restore_command_reports_a_truncated_archive_in_one_line(media, tmp_path):
+    archive = backup(tmp_path / "b.tar.gz").path
+    cut = truncated_copy(archive, tmp_path, 0.9)
+
+    with translation.override("en"), pytest.raises(CommandError) as err:
+        call_command("restore", str(cut), "--yes")
+
+    assert str(err.value).endswith(
+        "is damaged or incomplete (Compressed file ended before the end-of-stream marker was "
+        "reached); nothing was restored."
+    )
+    assert "\n" not in str(err.value)

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from chuangwei.inspections import services
 from chuangwei.inspections.models import Deduction, InspectionTask, SamplingDraw, SiteResult
@@ -262,6 +263,94 @@ def test_sheet_export_and_import_round_trip(client_as: Any, insp: dict[str, Any]
         ("1.2", D("20.00"), "band", "1"),
     ]
     assert copy.items.get(number="1.2").bands[0] == {"label": "好", "low": "17.50", "high": "20.00"}
+
+
+def test_sheet_import_of_a_renamed_image_is_refused_with_a_message(
+    client_as: Any, insp: dict[str, Any]
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from chuangwei.core.importing import file_error_message
+
+    upload = SimpleUploadedFile("sheet.xlsx", b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    response = client_as("office").post(
+        reverse("inspections:sheet_action", args=[insp["sheet"].pk, "import"]),
+        {"file": upload},
+        follow=True,
+    )
+    with translation.override("zh-hans"):
+        expected = file_error_message("not_xlsx")
+    assert [str(m) for m in response.context["messages"]] == [expected]
+    assert insp["sheet"].__class__.objects.filter(code="MKT").count() == 1
+
+
+def sheet_upload(headers: list[str], rows: list[list[Any]]) -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from chuangwei.lib.excel import write_xlsx
+
+    with write_xlsx(headers, rows) as out:
+        return SimpleUploadedFile("sheet.xlsx", out.read())
+
+
+def post_sheet_import(client: Any, sheet: Any, upload: Any, **extra: Any) -> list[str]:
+    with translation.override("en"):
+        response = client.post(
+            reverse("inspections:sheet_action", args=[sheet.pk, "import"]),
+            {"file": upload, **extra},
+            follow=True,
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+    return [str(m) for m in response.context["messages"]]
+
+
+def test_sheet_import_refuses_an_unknown_column_naming_it(
+    client_as: Any, insp: dict[str, Any]
+) -> None:
+    upload = sheet_upload(["编号", "名称", "分值", "权重"], [["1", "环境", 10, "0.5"]])
+
+    messages = post_sheet_import(client_as("office"), insp["sheet"], upload)
+
+    assert len(messages) == 1
+    assert "“权重”" in messages[0]
+    assert insp["sheet"].__class__.objects.filter(code="MKT").count() == 1
+
+
+def test_sheet_import_leaves_out_an_unknown_column_when_told_to(
+    client_as: Any, insp: dict[str, Any]
+) -> None:
+    upload = sheet_upload(["编号", "名称", "分值", "权重"], [["1", "环境", 10, "0.5"]])
+
+    post_sheet_import(client_as("office"), insp["sheet"], upload, ignore_unknown="1")
+
+    copy = insp["sheet"].__class__.objects.get(code="MKT", version=2)
+    assert list(copy.items.values_list("number", "title")) == [("1", "环境")]
+
+
+def test_sheet_import_reports_every_fault_of_a_row(client_as: Any, insp: dict[str, Any]) -> None:
+    headers = ["编号", "上级编号", "名称", "分值", "计分方式", "问题类别"]
+    upload = sheet_upload(headers, [["1", "9", "环境", "十分", "打分", "NOPE"]])
+
+    messages = post_sheet_import(client_as("office"), insp["sheet"], upload)
+
+    assert messages == [
+        "Row 2: Parent number: parent 9 must come on an earlier row "
+        "Row 2: Points: Points must be a number. "
+        "Row 2: Scoring mode: unknown scoring mode "
+        "Row 2: Problem category: unknown problem category NOPE"
+    ]
+    assert insp["sheet"].__class__.objects.filter(code="MKT").count() == 1
+
+
+def test_sheet_import_refuses_points_too_large_to_store(
+    client_as: Any, insp: dict[str, Any]
+) -> None:
+    upload = sheet_upload(["编号", "名称", "分值"], [["1", "环境", "1e10"]])
+
+    messages = post_sheet_import(client_as("office"), insp["sheet"], upload)
+
+    assert messages == ["Row 2: Points: Points must be less than 100000."]
+    assert insp["sheet"].__class__.objects.filter(code="MKT").count() == 1
 
 
 def test_sampling_draw_from_the_page(client_as: Any, insp: dict[str, Any]) -> None:

@@ -109,9 +109,11 @@ def test_unknown_parent_is_reported_with_feature_index(org_tree: Any) -> None:
 
 
 def test_parent_must_be_a_larger_grid(org_tree: Any) -> None:
-    errors = failures(collection(feature("A", 2), feature("B", 2, parent="A")))
+    errors = failures(
+        collection(feature("P", 1), feature("A", 2, parent="P"), feature("B", 2, parent="A"))
+    )
 
-    assert errors == [(1, "Parent grid code", "the parent grid A is not a larger grid")]
+    assert errors == [(2, "Parent grid code", "the parent grid A is not a larger grid")]
 
 
 def test_parent_later_in_the_file_is_saved_first(org_tree: Any) -> None:
@@ -232,3 +234,82 @@ def test_import_grids_command_prints_errors_and_fails(org_tree: Any, tmp_path: A
 
     assert stderr.getvalue() == "Row 0: Parent grid code: unknown parent grid X\n"
     assert Site.objects.count() == Grid.objects.count() == 0
+
+
+def test_a_medium_grid_without_parent_is_refused(org_tree: Any) -> None:
+    errors = failures(collection(feature("A", 1), feature("A1", 2, parent="A"), feature("B", 2)))
+
+    assert errors == [
+        (
+            2,
+            "Parent grid code",
+            "only a large grid can be at the top; a medium grid needs a parent grid code",
+        )
+    ]
+
+
+def test_grids_none_of_which_has_a_parent_are_refused_as_a_flat_tree(org_tree: Any) -> None:
+    errors = failures(collection(feature("B", 2), feature("C", 3)))
+
+    assert errors[0][:2] == (None, "Parent grid code")
+    assert errors[0][2].startswith("no row has a parent grid code")
+    assert [row for row, _column, _message in errors[1:]] == [0, 1]
+    assert Grid.objects.count() == 0
+
+
+def test_an_unknown_property_refuses_the_file_naming_it(org_tree: Any) -> None:
+    with pytest.raises(ImportFailed) as caught:
+        import_grids_geojson(collection(feature("A", 1, 面积="3.2")), by=None)
+
+    assert (caught.value.code, caught.value.unknown_columns) == ("unknown_columns", ["面积"])
+    assert Grid.objects.count() == 0
+
+
+def test_an_unknown_property_is_left_out_when_told_to(org_tree: Any) -> None:
+    result = import_grids_geojson(
+        collection(feature("A", 1, 面积="3.2")), by=None, ignore_unknown=True
+    )
+
+    assert (result.created, result.unknown_columns) == (1, ["面积"])
+
+
+def test_properties_may_use_any_usual_spelling(org_tree: Any) -> None:
+    large = feature("A", 1)
+    small = feature("B", 3)
+    small["properties"] = {"网格编码": "B", "Name": "乙", "LEVEL": "小", "上级网格编码": "A",
+                           "unit-code": "370402001"}  # fmt: skip
+
+    import_grids_geojson(collection(large, small), by=None)
+
+    assert shape_of_tree() == [("A", 1, None), ("B", 3, "A")]
+
+
+def test_a_grid_row_reports_all_its_faults(org_tree: Any) -> None:
+    bad = feature("A", "特大", unit_code="000", geometry=DEGENERATE)
+
+    errors = failures(collection(bad))
+
+    assert [(row, column) for row, column, _message in errors] == [
+        (0, "Grid level"),
+        (0, "Unit code"),
+        (0, "Boundary (GeoJSON)"),
+    ]
+
+
+def test_import_grids_command_refuses_a_renamed_file_in_one_line(
+    org_tree: Any, tmp_path: Any
+) -> None:
+    path = tmp_path / "grids.xlsx"
+    path.write_text("not a workbook", encoding="utf-8")
+
+    with override("en"), pytest.raises(CommandError) as caught:
+        call_command("import_grids", str(path))
+
+    assert str(caught.value).startswith("The file is not an Excel workbook (.xlsx)")
+
+
+def test_deeply_nested_json_is_refused_as_not_json(org_tree: Any) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        import_grids_geojson("[" * 100_000 + "]" * 100_000, by=None)
+
+    assert caught.value.code == "bad_file"

@@ -204,3 +204,42 @@ def test_import_sites_command_imports(city: dict[str, Any], tmp_path: Any) -> No
         call_command("import_sites", str(path), stdout=stdout)
 
     assert stdout.getvalue() == "Imported 1 sites: 1 created, 0 updated.\n"
+
+
+def test_a_site_row_reports_all_its_faults(city: dict[str, Any]) -> None:
+    errors = failures(row("S1", "东经", "北纬", type="不存在", crs="北京54", status="倒闭"))
+
+    assert errors == [
+        (2, "Site type", "unknown site type 不存在"),
+        (2, "Longitude", "longitude must be a number"),
+        (2, "Latitude", "latitude must be a number"),
+        (2, "Coordinate system", "unknown coordinate system 北京54"),
+        (2, "Status", "unknown status 倒闭"),
+    ]
+    assert Site.objects.count() == 0
+
+
+def test_snake_case_and_synonym_headers_are_accepted(city: dict[str, Any]) -> None:
+    headers = ["site_code", "场所名称", "site-type", "LNG", "Latitude*", "联系电话"]
+    fileobj: IO[bytes] = write_xlsx(headers, [["S1", "小吃", "XCY", 117.05, 34.85, "0632-1"]])
+
+    SiteImporter().run(fileobj, "sites.xlsx", by=None)
+
+    assert Site.objects.get(code="S1").contact_phone == "0632-1"
+
+
+def test_import_sites_command_names_unknown_columns_and_writes_nothing(
+    city: dict[str, Any], tmp_path: Any
+) -> None:
+    path = tmp_path / "sites.csv"
+    path.write_text(
+        "点位编号,点位名称,点位类型,经度,纬度,营业面积\nS1,店,小餐饮,117.05,34.85,30\n",
+        encoding="utf-8",
+    )
+    stderr = io.StringIO()
+
+    with override("en"), pytest.raises(CommandError):
+        call_command("import_sites", str(path), stderr=stderr)
+
+    assert stderr.getvalue() == "Columns not recognised: “营业面积”\n"
+    assert Site.objects.count() == 0

@@ -535,6 +535,19 @@ def test_import_with_a_point_outside_every_grid_stores_nothing(client_as, ledger
     assert Problem.objects.count() == 0
 
 
+def test_import_lists_every_fault_of_a_row(client_as, ledger):
+    rows = [["垃圾满溢", "不存在", "东经", IN_A[1], "月球暗访", "很多", ""]]
+    response = client_as("office").post(url("problem_import"), {"file": sheet(rows)})
+    assert response.status_code == 422
+    assert [(e.row, e.column) for e in response.context["errors"]] == [
+        (2, "问题类别"),
+        (2, "经度"),
+        (2, "来源"),
+        (2, "扣分"),
+    ]
+    assert Problem.objects.count() == 0
+
+
 def test_import_page_is_for_the_office_only(client_as, ledger):
     assert client_as("handler_a").get(url("problem_import")).status_code == 403
 
