@@ -106,13 +106,16 @@ def _show_key(request: HttpRequest, client: Open311Client, key: str, rotated: bo
 
 
 class ClientFormView(ClientMixin, ObjectFormView):
+    """Edits a client through ``save_client``; a new one gets its key from ``create_client``."""
+
     form_class = Open311ClientForm
+    save_service = services.save_client
 
     def form_valid(self, form: Any) -> HttpResponse:
         if self.object is not None:
             return super().form_valid(form)
         try:
-            client, key = services.create_client(form.save(commit=False), by=self.request.user)
+            client, key = services.create_client(form.instance, by=self.request.user)
         except DomainError as exc:
             for field, msgs in exc.fields.items():
                 for msg in msgs:
@@ -208,13 +211,11 @@ class AttributeDetailView(AttributeMixin, ObjectDetailView):
 
 class AttributeFormView(AttributeMixin, ObjectFormView):
     form_class = ServiceAttributeForm
-
-    def save_object(self, form: Any) -> Any:
-        return services.save_attribute(form.save(commit=False), by=self.request.user)
+    save_service = services.save_attribute
 
 
 class AttributeDeleteView(AttributeMixin, ObjectDeleteView):
-    pass
+    delete_service = services.delete_attribute
 
 
 class AttributeDefaultsView(LoginRequiredMixin, View):

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chuangwei.accounts.choices import Role
 from chuangwei.core.errors import Conflict, InvalidInput, NotAllowed
+from chuangwei.core.models import delete_row
 from chuangwei.lib import geo
 from chuangwei.places.services import grid_index, point_to_wgs84
 from chuangwei.standards.models import ProblemCategory
@@ -37,7 +38,7 @@ from .choices import (
     RequestKind,
     RequestStatus,
 )
-from .models import Problem, ProblemEvent, ProblemRequest
+from .models import CalendarDay, DeadlineRule, Problem, ProblemEvent, ProblemRequest
 from .permissions import covers_problem
 from .selectors import find_recurrence_of
 
@@ -932,6 +933,58 @@ def set_points_lost(
         raise InvalidInput(_("Points lost cannot be negative."), code="negative_points")
     Problem.objects.filter(pk=problem.pk).update(points_lost=points, updated_at=_now(now))
     problem.points_lost = points
+
+
+# Deadline configuration (the office's working calendar and handling-time rules) -------------
+
+
+def save_calendar_day(day: CalendarDay, *, by: Any) -> CalendarDay:
+    """Record a holiday or a worked weekend day (调休) of the working calendar.
+
+    Raises InvalidInput ``duplicate_day`` when the date is already recorded.
+    """
+    if CalendarDay.objects.filter(date=day.date).exclude(pk=day.pk).exists():
+        raise InvalidInput(
+            _("This date is already in the calendar."),
+            code="duplicate_day",
+            fields={"date": [_("Edit the existing day instead.")]},
+        )
+    day.save()
+    return day
+
+
+def delete_calendar_day(day: CalendarDay, *, by: Any) -> None:
+    """Remove a calendar exception: the date follows the weekly pattern again."""
+    delete_row(day)
+
+
+def save_deadline_rule(rule: DeadlineRule, *, by: Any) -> DeadlineRule:
+    """Create or update the handling time of a category (or every category) at a severity.
+
+    Raises InvalidInput for a handling time of zero, and ``duplicate_rule`` when the
+    category and severity already have a rule.
+    """
+    if not rule.amount or rule.amount <= 0:
+        raise InvalidInput(
+            _("The handling time must be greater than zero."),
+            fields={"amount": [_("Enter a positive number.")]},
+        )
+    clash = DeadlineRule.objects.filter(
+        category_id=rule.category_id, severity=rule.severity
+    ).exclude(pk=rule.pk)
+    if clash.exists():
+        raise InvalidInput(
+            _("This category already has a rule for that severity."),
+            code="duplicate_rule",
+            fields={"severity": [_("Edit the existing rule instead.")]},
+        )
+    rule.save()
+    return rule
+
+
+def delete_deadline_rule(rule: DeadlineRule, *, by: Any) -> None:
+    """Remove a rule: the category's own handling time applies again."""
+    delete_row(rule)
 
 
 def is_office(by: Any) -> bool:

@@ -20,6 +20,7 @@ from chuangwei.core.views import (
 from chuangwei.core.views_import import ImportView
 from chuangwei.standards.choices import SEVERITY_COLORS
 
+from . import services
 from .filters import CalendarDayFilter, DeadlineRuleFilter
 from .forms import CalendarDayForm, DeadlineRuleForm
 from .importers import InspectionProblemImporter
@@ -61,10 +62,11 @@ class CalendarDayDetailView(CalendarDayMixin, ObjectDetailView):
 
 class CalendarDayFormView(CalendarDayMixin, ObjectFormView):
     form_class = CalendarDayForm
+    save_service = services.save_calendar_day
 
 
 class CalendarDayDeleteView(CalendarDayMixin, ObjectDeleteView):
-    pass
+    delete_service = services.delete_calendar_day
 
 
 RULE_URLS = {
@@ -106,10 +108,11 @@ class DeadlineRuleDetailView(DeadlineRuleMixin, ObjectDetailView):
 
 class DeadlineRuleFormView(DeadlineRuleMixin, ObjectFormView):
     form_class = DeadlineRuleForm
+    save_service = services.save_deadline_rule
 
 
 class DeadlineRuleDeleteView(DeadlineRuleMixin, ObjectDeleteView):
-    pass
+    delete_service = services.delete_deadline_rule
 
 
 # Import of an inspection's problem list ---------------------------------------------------

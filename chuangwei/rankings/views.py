@@ -609,12 +609,11 @@ class AccountabilityFormView(OfficeWrites, ObjectFormView):
                 initial[name] = self.request.GET[name]
         return initial
 
-    def save_object(self, form: Any) -> Any:
-        record = form.save(commit=False)
-        record.inspection_refs = form.cleaned_data["inspection_refs"]
-        record = services.save_accountability_record(record, by=self.request.user)
-        record.problems.set(form.cleaned_data["problem_codes"])
-        return record
+    save_service = services.save_accountability_record
+
+    def service_kwargs(self, form: Any) -> dict[str, Any]:
+        data = form.cleaned_data
+        return {"inspection_refs": data["inspection_refs"], "problems": data["problem_codes"]}
 
 
 @login_required
@@ -688,8 +687,7 @@ class SchemeFormView(ObjectFormView):
     url_names = SCHEME_URLS
     managers_only = True
 
-    def save_object(self, form: Any) -> Any:
-        return services.save_scheme(form.save(commit=False), by=self.request.user)
+    save_service = services.save_scheme
 
 
 @login_required

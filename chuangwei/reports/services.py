@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chuangwei.core.errors import Conflict, InvalidInput, NotAllowed
+from chuangwei.core.models import delete_row
 from chuangwei.core.tasks import enqueue
 from chuangwei.problems.models import Problem
 
@@ -414,3 +415,9 @@ def save_milestone(milestone: Milestone, *, by: Any) -> Milestone:
     milestone.full_clean()
     milestone.save()
     return milestone
+
+
+def delete_milestone(milestone: Milestone, *, by: Any) -> None:
+    """Delete a campaign milestone (office only)."""
+    _require_office(by)
+    delete_row(milestone)

@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from chuangwei.core.api import ScopedModelViewSet
+from chuangwei.core.api import ScopedModelViewSet, save_through_service
 
 from .. import services
 from ..filters import Open311ClientFilter, ServiceAttributeFilter
@@ -49,6 +49,11 @@ class Open311ClientViewSet(
         body = s.Open311ClientKeySerializer(client, context={"api_key": key}).data
         return Response(body, status=status.HTTP_201_CREATED)
 
+    def perform_update(self, serializer: Any) -> None:
+        save_through_service(
+            serializer, services.save_client, model=Open311Client, by=self.request.user
+        )
+
     @extend_schema(request=None, responses=s.Open311ClientKeySerializer)
     @action(detail=True, methods=["post"])
     def rotate(self, request: Request, pk: str | None = None) -> Response:
@@ -70,4 +75,5 @@ class ServiceAttributeViewSet(ScopedModelViewSet):
     queryset = ServiceAttribute.objects.select_related("category")
     serializer_class = s.ServiceAttributeSerializer
     filterset_class = ServiceAttributeFilter
-    save_service = staticmethod(services.save_attribute)
+    save_service = services.save_attribute
+    delete_service = services.delete_attribute

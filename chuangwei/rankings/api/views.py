@@ -87,7 +87,8 @@ class RankingSchemeViewSet(ScopedModelViewSet):
     queryset = RankingScheme.objects.all()
     serializer_class = s.RankingSchemeSerializer
     filterset_class = SchemeFilter
-    save_service = staticmethod(services.save_scheme)
+    save_service = services.save_scheme
+    delete_service = services.delete_scheme
 
 
 class SnapshotWritePermission(permissions.BasePermission):
@@ -144,6 +145,8 @@ class AccountabilityRecordViewSet(ScopedModelViewSet):
     queryset = AccountabilityRecord.objects.all()
     serializer_class = s.AccountabilityRecordSerializer
     filterset_class = AccountabilityFilter
+    save_service = services.save_accountability_record
+    delete_service = services.delete_accountability_record
 
     def can_write(self, user: Any) -> bool:
         return services.is_office(user)
@@ -151,13 +154,3 @@ class AccountabilityRecordViewSet(ScopedModelViewSet):
     def get_editable_queryset(self) -> QuerySet[Any]:
         qs = AccountabilityRecord.objects.visible_to(self.request.user)
         return qs if services.is_office(self.request.user) else qs.none()
-
-    def perform_save(self, serializer: Any) -> None:
-        instance = serializer.instance or AccountabilityRecord()
-        data = dict(serializer.validated_data)
-        problems = data.pop("problems", None)
-        for key, value in data.items():
-            setattr(instance, key, value)
-        serializer.instance = services.save_accountability_record(instance, by=self.request.user)
-        if problems is not None:
-            serializer.instance.problems.set(problems)
