@@ -99,11 +99,15 @@ class ScopedModelViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
     """CRUD over a model with the row scope of ``visible_to`` and ``editable_by``.
 
     Subclasses declare ``queryset``, ``serializer_class`` and ``filterset_class`` (the
-    same FilterSet as the UI list), and the services that write: ``save_service(obj, *, by,
-    **extra)`` for POST/PUT/PATCH and ``delete_service(obj, *, by)`` for DELETE. There is no
-    default save or delete: a subclass that allows a write and names no service (nor
-    overrides ``perform_save``/``destroy``) fails when its class is defined.
+    same FilterSet as the UI list). ``perform_save`` is where a service is called.
     """
+
+    # (The docstring above is also the API description of every viewset without its own, so
+    # it stays as the published schema has it.) Subclasses also name the services that
+    # write: ``save_service(obj, *, by, **extra)`` for POST/PUT/PATCH and
+    # ``delete_service(obj, *, by)`` for DELETE. There is no default save or delete: a
+    # subclass that allows a write and names no service (nor overrides ``perform_save`` /
+    # ``destroy``) fails when its class is defined.
 
     permission_classes = [ScopedWritePermission]
     lookup_value_regex = r"\d+"

@@ -37,6 +37,7 @@ from chuangwei.places.views import map_config
 from chuangwei.standards.choices import SEVERITY_COLORS
 
 from . import deadlines, photos, services, workflow
+from .actions import ACTIONS
 from .choices import (
     PROBLEM_STATUS_COLORS,
     REQUEST_STATUS_COLORS,
@@ -47,7 +48,7 @@ from .choices import (
 )
 from .exports import ledger_response
 from .filters import ProblemFilter
-from .forms import ACTION_FORMS, BulkForm
+from .forms import BulkForm
 from .models import Problem, ProblemPhoto
 from .permissions import REPORT_SOURCES, actions_for, covers_problem, load_problem, report_source  # noqa: F401
 
@@ -380,17 +381,18 @@ def detail_context(
     action_labels = dict(ProblemAction.choices)
     actions = []
     for name in actions_for(user, problem, {r.kind for r in pending}):
-        form_class, style = ACTION_FORMS[name]
+        spec = ACTIONS[name]
         if bound and bound[0] == name:
             form = bound[1]
         else:
-            form = form_class(problem=problem, user=user, auto_id=f"{name}-%s")
+            form = spec.bound_form(problem, user)
         actions.append(
             {
                 "name": name,
                 "label": action_labels.get(name, name),
+                "summary": spec.summary,
                 "form": form,
-                "style": style,
+                "style": spec.style,
                 "url": reverse(f"problems:problem_{name}", args=[problem.pk]),
                 "open": bool(bound and bound[0] == name),
             }
