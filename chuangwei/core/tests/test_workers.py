@@ -10,10 +10,14 @@ import signal
 from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError
 
 from chuangwei.core.workers import WorkerCommand
+
+# The test's transaction keeps the loop from refreshing a connection it must not close.
+pytestmark = pytest.mark.django_db
 
 
 class Counting(WorkerCommand):
@@ -23,7 +27,7 @@ class Counting(WorkerCommand):
     default_interval = 7.0
 
     def __init__(self, stop_after=2, stop_with=signal.SIGTERM, fail_round=None):
-        super().__init__(stdout=StringIO())
+        super().__init__()
         self.rounds: list[bool] = []
         self.slept: list[float] = []
         self.stop_after, self.stop_with, self.fail_round = stop_after, stop_with, fail_round
@@ -40,8 +44,9 @@ class Counting(WorkerCommand):
         self.slept.append(seconds)
 
     def run(self, *args):
-        self.run_from_argv(["manage.py", "counting", *args])
-        return self.stdout._out.getvalue()  # type: ignore[attr-defined]
+        out = StringIO()
+        call_command(self, *args, stdout=out)
+        return out.getvalue()
 
 
 def test_without_loop_one_round_runs_and_reports():
