@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from chuangwei.accounts.permissions import can_manage_config
 from chuangwei.core.errors import DomainError
 from chuangwei.core.tables import Column
 from chuangwei.core.views import (
@@ -130,7 +131,7 @@ class ClientActionView(LoginRequiredMixin, View):
     """POST-only rotate/revoke for managers."""
 
     def client(self, request: HttpRequest, pk: int) -> Open311Client:
-        if not request.user.scope.manages_config:  # type: ignore[union-attr]
+        if not can_manage_config(request.user):
             raise PermissionDenied
         return get_object_or_404(Open311Client.objects.editable_by(request.user), pk=pk)
 
@@ -220,7 +221,7 @@ class AttributeDeleteView(AttributeMixin, ObjectDeleteView):
 
 class AttributeDefaultsView(LoginRequiredMixin, View):
     def post(self, request: HttpRequest) -> HttpResponse:
-        if not request.user.scope.manages_config:  # type: ignore[union-attr]
+        if not can_manage_config(request.user):
             raise PermissionDenied
         created = services.create_default_attributes(by=request.user)
         messages.success(request, _("%(n)s default attributes were created.") % {"n": created})

@@ -21,7 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chuangwei.accounts.choices import Role
+from chuangwei.accounts import permissions as who
 from chuangwei.core.errors import Conflict, InvalidInput, NotAllowed
 from chuangwei.core.models import delete_row
 from chuangwei.lib import geo
@@ -39,7 +39,7 @@ from .choices import (
     RequestStatus,
 )
 from .models import CalendarDay, DeadlineRule, Problem, ProblemEvent, ProblemRequest
-from .permissions import covers_problem
+from .permissions import can_report, covers_problem
 from .selectors import find_recurrence_of
 
 TRACKING_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -242,10 +242,9 @@ def report_problem(
     if source not in ProblemSource.values:
         raise InvalidInput(_("Unknown source."), code="unknown_source", fields={"source": [source]})
     if by is not None:
-        roles, superuser = _roles(by)
-        if not (superuser or roles & set(workflow.FIELD_REPORTERS)):
+        if not can_report(by):
             raise workflow.ActionForbidden()
-        if not superuser and roles <= {Role.SUPERVISOR}:
+        if who.is_volunteer_supervisor_only(by):
             # Volunteer supervisors' reports are always confirmed on site (核实) first.
             source = ProblemSource.SUPERVISOR
     category = _check_category(category)
@@ -985,10 +984,6 @@ def save_deadline_rule(rule: DeadlineRule, *, by: Any) -> DeadlineRule:
 def delete_deadline_rule(rule: DeadlineRule, *, by: Any) -> None:
     """Remove a rule: the category's own handling time applies again."""
     delete_row(rule)
-
-
-def is_office(by: Any) -> bool:
-    return bool(by is not None and (by.is_superuser or by.scope.has_role(Role.ADMIN, Role.OFFICE)))
 
 
 def default_escalation_hours() -> list[int]:

@@ -10,6 +10,7 @@ from django.http import (
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from chuangwei.accounts.permissions import is_office
 from chuangwei.core.tables import Column
 from chuangwei.core.views import (
     ObjectDeleteView,
@@ -26,7 +27,7 @@ from .forms import CalendarDayForm, DeadlineRuleForm
 from .importers import InspectionProblemImporter
 from .models import CalendarDay, DeadlineRule
 from .permissions import REPORT_SOURCES, actions_for, covers_problem, load_problem, report_source  # noqa: F401
-from .views import LEDGER, is_office  # noqa: F401
+from .views import LEDGER
 
 # Calendar days and deadline rules (office configuration) ------------------------------------
 

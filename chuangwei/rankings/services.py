@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chuangwei.accounts.choices import Role
+from chuangwei.accounts.permissions import is_office
 from chuangwei.core.errors import Conflict, InvalidInput, NotAllowed
 from chuangwei.core.models import delete_row
 from chuangwei.problems.models import Problem
@@ -24,10 +24,6 @@ from .periods import Period
 
 def _now(now: datetime | None) -> datetime:
     return now or timezone.now()
-
-
-def is_office(by: Any) -> bool:
-    return bool(by is not None and (by.is_superuser or by.scope.has_role(Role.ADMIN, Role.OFFICE)))
 
 
 def _require_office(by: Any) -> None:

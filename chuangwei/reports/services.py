@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from chuangwei.accounts.permissions import can_manage_config
 from chuangwei.core.errors import Conflict, InvalidInput, NotAllowed
 from chuangwei.core.models import delete_row
 from chuangwei.core.tasks import enqueue
@@ -72,8 +73,7 @@ class PdfUnavailable(InvalidInput):
 
 
 def _require_office(by: Any) -> None:
-    scope = getattr(by, "scope", None)
-    if scope is None or not scope.manages_config:
+    if not can_manage_config(by):
         raise NotAllowed()
 
 

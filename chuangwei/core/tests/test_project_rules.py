@@ -301,3 +301,49 @@ def test_no_routed_view_writes_through_a_framework_default():
         and getattr(cls, hook) is getattr(base, hook)
     ]
     assert sorted(offenders) == []
+
+
+# Role checks live in accounts/permissions.py (ARCHITECTURE.md §4) ---------------------------
+# Outside accounts (and core, which comes before accounts and reads ``scope.manages_config``,
+# the property ``can_manage_config`` wraps), no module calls ``scope.has_role``, reads
+# ``manages_config`` or compares or combines a role (``Role.X in roles``, ``roles <= {Role.X}``,
+# ``roles & {Role.X}``); they
+# call the named predicates. The workflow's roles per step stay data in problems/workflow.py.
+
+ROLE_CHECKS_ALLOWED = ("accounts/", "core/", "problems/workflow.py")
+
+
+def role_checks(source: str) -> list[tuple[int, str]]:
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and node.attr in ("has_role", "manages_config"):
+            found.append((node.lineno, ast.unparse(node)))
+        elif isinstance(node, (ast.Compare, ast.BinOp)) and any(
+            isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == "Role"
+            for n in ast.walk(node)
+        ):
+            found.append((node.lineno, ast.unparse(node)))
+    return sorted(found)
+
+
+def test_role_checks_call_the_permission_predicates():
+    offenders = []
+    for app, path in python_files():
+        rel = str(path.relative_to(PACKAGE))
+        if app == "demo" or rel.startswith(ROLE_CHECKS_ALLOWED):
+            continue
+        offenders += [f"{rel}:{line}: {code}" for line, code in role_checks(path.read_text())]
+    assert offenders == []
+
+
+def test_role_check_rule_sees_comparisons_and_scope_reads():
+    source = (
+        "a = Role.HANDLER in roles\nb = user.scope.has_role(Role.LEADER)\nc = s.manages_config\n"
+        "d = roles & {Role.GRID_WORKER}\ne = User.objects.filter(memberships__role=Role.OFFICE)"
+    )
+    assert [code for _line, code in role_checks(source)] == [
+        "Role.HANDLER in roles",
+        "user.scope.has_role",
+        "s.manages_config",
+        "roles & {Role.GRID_WORKER}",
+    ]

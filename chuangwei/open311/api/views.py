@@ -6,23 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from chuangwei.accounts.permissions import ManagesConfig
 from chuangwei.core.api import ScopedModelViewSet, save_through_service
 
 from .. import services
 from ..filters import Open311ClientFilter, ServiceAttributeFilter
 from ..models import Open311Client, ServiceAttribute
 from . import serializers as s
-
-
-class ManagersOnly(permissions.BasePermission):
-    def has_permission(self, request: Request, view: Any) -> bool:
-        user = request.user
-        return bool(user and user.is_authenticated and user.scope.manages_config)  # type: ignore[union-attr]
 
 
 class Open311ClientViewSet(
@@ -36,7 +31,7 @@ class Open311ClientViewSet(
     queryset = Open311Client.objects.all()
     serializer_class = s.Open311ClientSerializer
     filterset_class = Open311ClientFilter
-    permission_classes = [ManagersOnly]
+    permission_classes = [ManagesConfig]
     lookup_value_regex = r"\d+"
 
     @extend_schema(request=s.Open311ClientSerializer, responses={201: s.Open311ClientKeySerializer})

@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from chuangwei.accounts.permissions import OfficeWrites, is_office
 from chuangwei.core.api import ScopedModelViewSet
 from chuangwei.core.errors import InvalidInput
 
@@ -91,22 +92,13 @@ class RankingSchemeViewSet(ScopedModelViewSet):
     delete_service = services.delete_scheme
 
 
-class SnapshotWritePermission(permissions.BasePermission):
-    def has_permission(self, request: Request, view: Any) -> bool:
-        if not request.user or not request.user.is_authenticated:
-            return False
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        return services.is_office(request.user)
-
-
 class RankingSnapshotViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     """Stored rankings; ``compute`` makes or refreshes a draft, ``publish`` freezes it."""
 
     queryset = RankingSnapshot.objects.all()
     serializer_class = s.RankingSnapshotSerializer
     filterset_class = SnapshotFilter
-    permission_classes = [SnapshotWritePermission]
+    permission_classes = [OfficeWrites]
     lookup_value_regex = r"\d+"
 
     def get_queryset(self) -> QuerySet[RankingSnapshot]:
@@ -149,8 +141,8 @@ class AccountabilityRecordViewSet(ScopedModelViewSet):
     delete_service = services.delete_accountability_record
 
     def can_write(self, user: Any) -> bool:
-        return services.is_office(user)
+        return is_office(user)
 
     def get_editable_queryset(self) -> QuerySet[Any]:
         qs = AccountabilityRecord.objects.visible_to(self.request.user)
-        return qs if services.is_office(self.request.user) else qs.none()
+        return qs if is_office(self.request.user) else qs.none()
