@@ -5,7 +5,7 @@ Every error the API returns has the body ``{"error": {"code", "message", "fields
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import ProtectedError, QuerySet
@@ -19,6 +19,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from chuangwei.lib import bounds
 
 from .errors import DomainError, InUse
+from .writes import Service, bind_services, require_service
 
 
 def _error(code: str, message: str, fields: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -121,6 +122,26 @@ class ScopedWritePermission(permissions.BasePermission):
         return bool(view.get_editable_queryset().filter(pk=obj.pk).exists())
 
 
+def save_through_service(serializer: Any, service: Service, *, model: Any, by: Any) -> Any:
+    """Save a valid serializer's data through ``service(obj, *, by, **extra)``.
+
+    The validated column values are put on the row (``serializer.instance``, or a new
+    ``model()``); everything else (many-to-many values, fields that are not columns such as
+    a point's ``crs``) goes to the service by name. The saved row becomes
+    ``serializer.instance``, so ``serializer.data`` shows it.
+    """
+    instance = serializer.instance or model()
+    columns = {f.name for f in instance._meta.concrete_fields}
+    extra: dict[str, Any] = {}
+    for key, value in serializer.validated_data.items():
+        if key in columns:
+            setattr(instance, key, value)
+        else:
+            extra[key] = value
+    serializer.instance = service(instance, by=by, **extra)
+    return serializer.instance
+
+
 class ScopedModelViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
     """CRUD over a model with the row scope of ``visible_to`` and ``editable_by``.
 
@@ -128,8 +149,26 @@ class ScopedModelViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
     same FilterSet as the UI list). ``perform_save`` is where a service is called.
     """
 
+    # (The docstring above is also the API description of every viewset without its own, so
+    # it stays as the published schema has it.) Subclasses also name the services that
+    # write: ``save_service(obj, *, by, **extra)`` for POST/PUT/PATCH and
+    # ``delete_service(obj, *, by)`` for DELETE. There is no default save or delete: a
+    # subclass that allows a write and names no service (nor overrides ``perform_save`` /
+    # ``destroy``) fails when its class is defined.
+
     permission_classes = [ScopedWritePermission]
     lookup_value_regex = r"\d+"
+    save_service: ClassVar[Service | None] = None
+    delete_service: ClassVar[Service | None] = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        bind_services(cls, "save_service", "delete_service")
+        methods = {m.lower() for m in cls.http_method_names}
+        if methods & {"post", "put", "patch"}:
+            require_service(cls, "save_service", unless="perform_save", base=ScopedModelViewSet)
+        if "delete" in methods:
+            require_service(cls, "delete_service", unless="destroy", base=ScopedModelViewSet)
 
     def get_queryset(self) -> QuerySet[Any]:
         qs = super().get_queryset()
@@ -147,29 +186,15 @@ class ScopedModelViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
     def perform_update(self, serializer: Any) -> None:
         self.perform_save(serializer)
 
-    # A service ``f(obj, *, by)`` that saves a row; None saves through the serializer.
-    save_service: Any = None
+    def perform_destroy(self, instance: Any) -> None:
+        assert self.delete_service is not None  # checked when the class was defined
+        self.delete_service(instance, by=self.request.user)
 
     def perform_save(self, serializer: Any) -> None:
-        if self.save_service is None:
-            serializer.save()
-            return
-        instance = serializer.instance or self.queryset.model()  # type: ignore[union-attr]
-        many: dict[str, Any] = {}
-        for key, value in serializer.validated_data.items():
-            field = instance._meta.get_field(key)
-            if field.many_to_many:
-                many[key] = value
-            else:
-                setattr(instance, key, value)
-        serializer.instance = self.save_service(instance, by=self.request.user)
-        for key, value in many.items():
-            getattr(serializer.instance, key).set(value)
+        assert self.save_service is not None  # checked when the class was defined
+        model = self.get_queryset().model
+        save_through_service(serializer, self.save_service, model=model, by=self.request.user)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        instance = self.get_object()
-        try:
-            instance.delete()
-        except ProtectedError as exc:
-            raise InUse() from exc
+        self.perform_destroy(self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Self
 
-from django.db import models
-from django.db.models import Q
+from django.db import models, transaction
+from django.db.models import ProtectedError, Q, RestrictedError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -41,6 +41,20 @@ class ScopedQuerySet(models.QuerySet):  # type: ignore[type-arg]
         if scope is None or not scope.manages_config:
             return self.none()
         return self.visible_to(user)
+
+
+def delete_row(row: models.Model) -> None:
+    """Delete ``row`` for a service; InUse (409) when other rows still point at it (PROTECT).
+
+    Services call this from their ``delete_<noun>``; views and serializers never delete.
+    """
+    from .errors import InUse
+
+    try:
+        with transaction.atomic():
+            row.delete()
+    except (ProtectedError, RestrictedError) as exc:
+        raise InUse() from exc
 
 
 class SharedQuerySet(ScopedQuerySet):

@@ -1,20 +1,21 @@
 """Base views: every list, detail and edit page applies the user's scope.
 
 Configuration pages subclass these and declare only a queryset/model, a FilterSet, the
-columns, a form and URL names. Writes go through ``save_object`` (override it to call
-the app's service).
+columns, a form and URL names, and the services that write: ``save_service`` on a form view
+and ``delete_service`` on a delete view. There is no default save or delete: a subclass that
+names no service fails when its class is defined (``ImproperlyConfigured``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Model, ProtectedError, QuerySet
+from django.db.models import Model, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -26,9 +27,10 @@ from django.views.generic.edit import FormView
 
 from chuangwei.lib.excel import write_xlsx
 
-from .errors import DomainError, InUse
+from .errors import DomainError
 from .pagination import BoundedPaginator
 from .tables import Column, cell_class, cell_html, export_rows
+from .writes import Service, bind_services, require_service
 
 PAGE_SIZES = (10, 20, 30, 50)
 
@@ -211,10 +213,21 @@ class ObjectDetailView(ScopedViewMixin, TemplateView):
 
 
 class ObjectFormView(ScopedViewMixin, FormView):  # type: ignore[type-arg]
-    """Create (no ``pk``) or update a row the user may edit; saves via ``save_object``."""
+    """Create (no ``pk``) or update a row the user may edit, through ``save_service``.
+
+    ``save_service(obj, *, by, **extra)`` receives ``form.instance`` (a valid ModelForm has
+    already put the cleaned column values on it) and, by name, whatever else the form holds:
+    its many-to-many values and its fields that are not columns (``service_kwargs``).
+    """
 
     template_name = "core/object_form.html"
     form_class: Any = None
+    save_service: ClassVar[Service | None] = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        bind_services(cls, "save_service")
+        require_service(cls, "save_service", unless="save_object", base=ObjectFormView)
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.user.is_authenticated and not self.can_edit():
@@ -237,11 +250,15 @@ class ObjectFormView(ScopedViewMixin, FormView):  # type: ignore[type-arg]
             kwargs["user"] = self.request.user
         return kwargs
 
+    def service_kwargs(self, form: Any) -> dict[str, Any]:
+        """What the form holds beyond the columns it set on ``form.instance``."""
+        declared = set(form._meta.fields or ())
+        applied = {f.name for f in form.instance._meta.concrete_fields if f.name in declared}
+        return {k: v for k, v in form.cleaned_data.items() if k not in applied}
+
     def save_object(self, form: Any) -> Any:
-        obj = form.save(commit=False)
-        obj.save()
-        form.save_m2m()
-        return obj
+        assert self.save_service is not None  # checked when the class was defined
+        return self.save_service(form.instance, by=self.request.user, **self.service_kwargs(form))
 
     def form_valid(self, form: Any) -> HttpResponse:
         try:
@@ -279,7 +296,18 @@ class ObjectFormView(ScopedViewMixin, FormView):  # type: ignore[type-arg]
 
 
 class ObjectDeleteView(ScopedViewMixin, View):
-    """POST-only delete of an editable row; rows still referenced are refused."""
+    """POST-only delete of an editable row through ``delete_service(obj, *, by)``.
+
+    A refusal (a DomainError such as InUse for a row still referenced) is shown as a message
+    on the row's page and changes nothing.
+    """
+
+    delete_service: ClassVar[Service | None] = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        bind_services(cls, "delete_service")
+        require_service(cls, "delete_service", unless="post", base=ObjectDeleteView)
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         if not self.can_edit():
@@ -290,11 +318,12 @@ class ObjectDeleteView(ScopedViewMixin, View):
                 raise PermissionDenied
             raise Http404
         label = str(obj)
+        assert self.delete_service is not None  # checked when the class was defined
         try:
             with transaction.atomic():
-                obj.delete()
-        except ProtectedError:
-            messages.error(request, str(InUse.default_message))
+                self.delete_service(obj, by=request.user)
+        except DomainError as exc:
+            messages.error(request, domain_error_message(exc))
             return HttpResponseRedirect(self.url_for("detail", obj) or self.url_for("list"))
         messages.success(request, _("Deleted %(name)s.") % {"name": label})
         return HttpResponseRedirect(self.url_for("list"))

@@ -7,9 +7,10 @@ agreements, the 8 work lines, site types and groups, the 5 / 21 / 184 grids, a f
 thousand sites and a login for every role (password ``Demo@2026``); then it loads the
 shipped standards. Everything is deterministic for a seed. See docs/demo.md.
 
-Org units and grids go through their services (paths, bbox and area stay right); the
-rows those apps have no service for yet (people, work lines, agreements, site types,
-sites) are bulk-created here, which is what keeps the whole build within seconds.
+Org units and grids go through their services (paths, bbox and area stay right); people,
+work lines, agreements, site types and sites are bulk-created here rather than one by one
+through their services, which is what keeps the whole build within seconds (the generator
+makes them valid by construction).
 """
 
 from __future__ import annotations

@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chuangwei.accounts.choices import Role
 from chuangwei.accounts.models import User
+from chuangwei.accounts.permissions import INSPECTION_TEAM_ROLES, users_with_roles
 from chuangwei.core.forms import ScopedModelForm
 from chuangwei.org.models import OrgUnit
 from chuangwei.places.models import Grid, Site
@@ -143,14 +143,9 @@ class TaskForm(forms.Form):
             "path"
         )  # type: ignore[attr-defined]
         self.fields["scope_grids"].queryset = Grid.objects.filter(level__lte=2).order_by("path")  # type: ignore[attr-defined]
-        self.fields["team"].queryset = (  # type: ignore[attr-defined]
-            User.objects.filter(
-                is_active=True,
-                memberships__role__in=[Role.INSPECTOR, Role.OFFICE],
-            )
-            .distinct()
-            .order_by("username")
-        )
+        self.fields["team"].queryset = users_with_roles(  # type: ignore[attr-defined]
+            *INSPECTION_TEAM_ROLES
+        ).order_by("username")
 
     def chosen_sites(self) -> list[Site]:
         sites = list(self.cleaned_data.get("sites") or [])

@@ -8,24 +8,20 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from chuangwei.accounts.choices import Role
+from chuangwei.accounts import permissions as who
 
 from .choices import SCORING_TASK_STATUSES
 from .models import InspectionTask, SiteResult
 
-PLANNERS = (Role.OFFICE, Role.ADMIN)
-SCORERS = (Role.OFFICE, Role.ADMIN, Role.INSPECTOR, Role.GRID_WORKER)
-PATROLLERS = (Role.GRID_WORKER, Role.ADMIN)
-# Who may see sampling draws (the covert route lists).
-SAMPLERS = (Role.OFFICE, Role.ADMIN, Role.INSPECTOR)
-
 
 def can_see_draws(user: Any) -> bool:
-    return bool(user.is_authenticated and (user.is_superuser or user.scope.has_role(*SAMPLERS)))
+    """Sees the sampling draws (the covert route lists)."""
+    return who.can_see_sampling_draws(user)
 
 
 def is_planner(user: Any) -> bool:
-    return bool(user.is_authenticated and (user.is_superuser or user.scope.has_role(*PLANNERS)))
+    """Plans tasks, edits score sheets, draws samples and reviews results."""
+    return who.can_plan_inspections(user)
 
 
 def in_team(user: Any, task: InspectionTask) -> bool:
@@ -38,7 +34,7 @@ def can_score(user: Any, task: InspectionTask) -> bool:
         return False
     if is_planner(user):
         return True
-    return bool(user.scope.has_role(*SCORERS)) and in_team(user, task)
+    return who.scores_inspections(user) and in_team(user, task)
 
 
 def can_submit(user: Any, task: InspectionTask) -> bool:
@@ -46,7 +42,8 @@ def can_submit(user: Any, task: InspectionTask) -> bool:
 
 
 def can_patrol(user: Any) -> bool:
-    return bool(user.is_authenticated and (user.is_superuser or user.scope.has_role(*PATROLLERS)))
+    """Checks in on patrol."""
+    return who.can_patrol(user)
 
 
 def access_task(user: Any, pk: int) -> InspectionTask:

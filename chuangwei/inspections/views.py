@@ -239,7 +239,7 @@ def sheet_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     form = ScoreSheetForm(request.POST or None, instance=sheet, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.save_sheet(form.save(commit=False), by=request.user)
+            saved = services.save_sheet(form.instance, by=request.user)
         except DomainError as exc:
             form.add_error(None, domain_error_message(exc))
         else:
@@ -266,7 +266,7 @@ def sheet_item_save(request: HttpRequest, pk: int, item_pk: int | None = None) -
     )
     form = SheetItemForm(request.POST or None, instance=item, sheet=sheet)
     if request.method == "POST" and form.is_valid():
-        obj = form.save(commit=False)
+        obj = form.instance
         obj.bands = parse_band_text(form.cleaned_data.get("bands_text") or "")
         try:
             services.save_sheet_item(obj, by=request.user)

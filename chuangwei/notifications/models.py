@@ -11,7 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chuangwei.core.models import TimeStampedModel, user_scope
+from chuangwei.accounts.permissions import can_manage_config
+from chuangwei.core.models import TimeStampedModel
 
 from .choices import DELIVERABLE_STATUSES, Channel, NotificationLevel, OutboxStatus
 
@@ -35,10 +36,7 @@ class OutboxMessageQuerySet(models.QuerySet):  # type: ignore[type-arg]
     """The outbox is an operations view for city-wide managers only."""
 
     def visible_to(self, user: Any) -> Self:
-        scope = user_scope(user)
-        if scope is None or not scope.manages_config:
-            return self.none()
-        return self
+        return self if can_manage_config(user) else self.none()
 
     def editable_by(self, user: Any) -> Self:
         return self.visible_to(user)

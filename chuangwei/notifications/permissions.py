@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from chuangwei.core.models import user_scope
+from chuangwei.accounts.permissions import can_manage_config
 
 from .models import Notification, OutboxMessage
 
@@ -19,7 +19,6 @@ def access_notification(user: Any, pk: int) -> Notification:
 
 def access_outbox_message(user: Any, pk: int) -> OutboxMessage:
     """An outbox row for a city-wide manager; PermissionDenied for everyone else."""
-    scope = user_scope(user)
-    if scope is None or not scope.manages_config:
+    if not can_manage_config(user):
         raise PermissionDenied
     return get_object_or_404(OutboxMessage.objects.all(), pk=pk)

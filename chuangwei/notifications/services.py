@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chuangwei.accounts.models import User
+from chuangwei.accounts.permissions import can_manage_config
 from chuangwei.core import tasks
 from chuangwei.core.errors import Conflict, InvalidInput, NotAllowed
 
@@ -252,7 +253,7 @@ def retry_message(
     given up, and Conflict when a worker changed it first.
     """
     now = now or timezone.now()
-    if not by.scope.manages_config:
+    if not can_manage_config(by):
         raise NotAllowed()
     if message.status not in RETRYABLE_STATUSES:
         raise InvalidInput(_("Only failed messages can be retried."), code="not_retryable")

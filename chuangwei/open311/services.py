@@ -24,6 +24,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
 from chuangwei.core.errors import InvalidInput, NotAllowed
+from chuangwei.core.models import delete_row
 from chuangwei.problems import services as problem_services
 from chuangwei.problems.choices import ProblemSource
 from chuangwei.problems.services import Upload
@@ -60,6 +61,21 @@ def _set_key(client: Open311Client, raw: str, now: datetime) -> None:
     client.key_rotated_at = now
 
 
+def _check_client(client: Open311Client) -> None:
+    if Open311Client.objects.filter(name=client.name).exclude(pk=client.pk).exists():
+        raise InvalidInput(
+            _("A client application with this name exists already."),
+            code="duplicate_name",
+            fields={"name": [_("Choose another name.")]},
+        )
+    if not 1 <= client.rate_limit <= 6000:
+        raise InvalidInput(
+            _("Enter a number from 1 to 6000."),
+            code="bad_rate",
+            fields={"rate_limit": [_("Enter a number from 1 to 6000.")]},
+        )
+
+
 def create_client(
     client: Open311Client, *, by: Any, key: str | None = None, now: datetime | None = None
 ) -> tuple[Open311Client, str]:
@@ -71,17 +87,26 @@ def create_client(
     raw = key or _new_key()
     if Open311Client.objects.filter(key_hash=hash_key(raw)).exists():
         raise InvalidInput(_("This API key is already in use."), code="duplicate_key")
-    if Open311Client.objects.filter(name=client.name).exists():
-        raise InvalidInput(
-            _("A client application with this name exists already."),
-            code="duplicate_name",
-            fields={"name": [_("Choose another name.")]},
-        )
+    _check_client(client)
     _set_key(client, raw, now)
     client.created_by = by
     client.is_active = True
     client.save()
     return client, raw
+
+
+def save_client(client: Open311Client, *, by: Any) -> Open311Client:
+    """Change a client application's name, contact, rate limit or note (``create_client``
+    issues new ones with their key; the key never changes here).
+
+    Raises InvalidInput ``duplicate_name`` when another client has the name, ``bad_rate``
+    for a rate limit outside 1–6000 requests a minute.
+    """
+    if client.pk is None:
+        raise ValueError("a new client application is made by create_client")
+    _check_client(client)
+    client.save(update_fields=["name", "contact", "rate_limit", "note", "updated_at"])
+    return client
 
 
 def rotate_key(client: Open311Client, *, by: Any, now: datetime | None = None) -> str:
@@ -153,6 +178,11 @@ def save_attribute(attribute: ServiceAttribute, *, by: Any) -> ServiceAttribute:
         )
     attribute.save()
     return attribute
+
+
+def delete_attribute(attribute: ServiceAttribute, *, by: Any) -> None:
+    """Remove a question from a service; answers already given stay with their requests."""
+    delete_row(attribute)
 
 
 def create_default_attributes(*, by: Any) -> int:

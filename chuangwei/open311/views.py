@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from chuangwei.accounts.permissions import can_manage_config
 from chuangwei.core.errors import DomainError
 from chuangwei.core.tables import Column
 from chuangwei.core.views import (
@@ -106,13 +107,16 @@ def _show_key(request: HttpRequest, client: Open311Client, key: str, rotated: bo
 
 
 class ClientFormView(ClientMixin, ObjectFormView):
+    """Edits a client through ``save_client``; a new one gets its key from ``create_client``."""
+
     form_class = Open311ClientForm
+    save_service = services.save_client
 
     def form_valid(self, form: Any) -> HttpResponse:
         if self.object is not None:
             return super().form_valid(form)
         try:
-            client, key = services.create_client(form.save(commit=False), by=self.request.user)
+            client, key = services.create_client(form.instance, by=self.request.user)
         except DomainError as exc:
             for field, msgs in exc.fields.items():
                 for msg in msgs:
@@ -127,7 +131,7 @@ class ClientActionView(LoginRequiredMixin, View):
     """POST-only rotate/revoke for managers."""
 
     def client(self, request: HttpRequest, pk: int) -> Open311Client:
-        if not request.user.scope.manages_config:  # type: ignore[union-attr]
+        if not can_manage_config(request.user):
             raise PermissionDenied
         return get_object_or_404(Open311Client.objects.editable_by(request.user), pk=pk)
 
@@ -208,18 +212,16 @@ class AttributeDetailView(AttributeMixin, ObjectDetailView):
 
 class AttributeFormView(AttributeMixin, ObjectFormView):
     form_class = ServiceAttributeForm
-
-    def save_object(self, form: Any) -> Any:
-        return services.save_attribute(form.save(commit=False), by=self.request.user)
+    save_service = services.save_attribute
 
 
 class AttributeDeleteView(AttributeMixin, ObjectDeleteView):
-    pass
+    delete_service = services.delete_attribute
 
 
 class AttributeDefaultsView(LoginRequiredMixin, View):
     def post(self, request: HttpRequest) -> HttpResponse:
-        if not request.user.scope.manages_config:  # type: ignore[union-attr]
+        if not can_manage_config(request.user):
             raise PermissionDenied
         created = services.create_default_attributes(by=request.user)
         messages.success(request, _("%(n)s default attributes were created.") % {"n": created})

@@ -88,13 +88,11 @@ class OrgUnitDetailView(OrgUnitMixin, ObjectDetailView):
 
 class OrgUnitFormView(OrgUnitMixin, ObjectFormView):
     form_class = OrgUnitForm
-
-    def save_object(self, form: Any) -> Any:
-        return services.save_org_unit(form.save(commit=False), by=self.request.user)
+    save_service = services.save_org_unit
 
 
 class OrgUnitDeleteView(OrgUnitMixin, ObjectDeleteView):
-    pass
+    delete_service = services.delete_org_unit
 
 
 # Work lines --------------------------------------------------------------------------
@@ -134,10 +132,11 @@ class WorkLineDetailView(WorkLineMixin, ObjectDetailView):
 
 class WorkLineFormView(WorkLineMixin, ObjectFormView):
     form_class = WorkLineForm
+    save_service = services.save_work_line
 
 
 class WorkLineDeleteView(WorkLineMixin, ObjectDeleteView):
-    pass
+    delete_service = services.delete_work_line
 
 
 # People ------------------------------------------------------------------------------
@@ -173,10 +172,11 @@ class PersonDetailView(PersonMixin, ObjectDetailView):
 
 class PersonFormView(PersonMixin, ObjectFormView):
     form_class = PersonForm
+    save_service = services.save_person
 
 
 class PersonDeleteView(PersonMixin, ObjectDeleteView):
-    pass
+    delete_service = services.delete_person
 
 
 # Leader assignments (帮包) ------------------------------------------------------------
@@ -212,10 +212,11 @@ class LeaderAssignmentDetailView(LeaderAssignmentMixin, ObjectDetailView):
 
 class LeaderAssignmentFormView(LeaderAssignmentMixin, ObjectFormView):
     form_class = LeaderAssignmentForm
+    save_service = services.save_leader_assignment
 
 
 class LeaderAssignmentDeleteView(LeaderAssignmentMixin, ObjectDeleteView):
-    pass
+    delete_service = services.delete_leader_assignment
 
 
 # Responsibility agreements (目标责任书) ------------------------------------------------
@@ -252,10 +253,11 @@ class AgreementDetailView(AgreementMixin, ObjectDetailView):
 
 class AgreementFormView(AgreementMixin, ObjectFormView):
     form_class = AgreementForm
+    save_service = services.save_responsibility_agreement
 
 
 class AgreementDeleteView(AgreementMixin, ObjectDeleteView):
-    pass
+    delete_service = services.delete_responsibility_agreement
 
 
 def agreement_document(request: Any, pk: int) -> Any:

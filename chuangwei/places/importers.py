@@ -18,8 +18,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import IO, Any
 
-from django.db import connections, router
-from django.utils import timezone
 from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 
@@ -41,7 +39,13 @@ from chuangwei.org.models import OrgUnit
 
 from .choices import GridLevel, SiteStatus
 from .models import Grid, Site, SiteType
-from .services import grid_index, point_to_wgs84, reassign_site_grids, save_grid
+from .services import (
+    grid_index,
+    import_sites,
+    point_to_wgs84,
+    reassign_site_grids,
+    save_grid,
+)
 
 # --------------------------------------------------------------------------------------------
 # Cell parsing shared by the site and grid importers
@@ -395,41 +399,11 @@ class SiteImporter(TableImporter[Site]):
 
     def apply(self, items: list[Site], *, by: Any) -> ImportResult:
         """Insert new sites and update existing ones in bulk (the caller holds the transaction)."""
-        new = [site for site in items if site.pk is None]
-        changed = [site for site in items if site.pk is not None]
-        Site.objects.bulk_create(new, batch_size=2000)
-        if changed:
-            now = timezone.now()
-            for site in changed:
-                site.updated_at = now
-            fields = _ALWAYS_UPDATED + [
-                field for key, field in _OPTIONAL_FIELDS.items() if key in self._present
-            ]
-            _update_sites(changed, fields)
-        return ImportResult(created=len(new), updated=len(changed))
-
-
-def _update_sites(sites: list[Site], fields: list[str]) -> None:
-    """Write ``fields`` of existing sites with one prepared UPDATE run over all of them.
-
-    ``QuerySet.bulk_update`` builds a CASE expression per field over each batch, and SQLite's
-    999-parameter limit keeps batches tiny: 20,000 sites took about 50 s. ``executemany`` of a
-    plain UPDATE by primary key does the same in well under a second, on SQLite and PostgreSQL.
-    """
-    connection = connections[router.db_for_write(Site)]
-    meta = Site._meta
-    model_fields = [meta.get_field(name) for name in fields]
-    quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(field.column)} = %s" for field in model_fields)
-    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
-    params = [
-        [field.get_db_prep_save(getattr(site, field.attname), connection) for field in model_fields]
-        + [site.pk]
-        for site in sites
-    ]
-    with connection.cursor() as cursor:
-        for start in range(0, len(params), 5000):
-            cursor.executemany(sql, params[start : start + 5000])
+        fields = _ALWAYS_UPDATED + [
+            field for key, field in _OPTIONAL_FIELDS.items() if key in self._present
+        ]
+        created, updated = import_sites(items, fields=fields, by=by)
+        return ImportResult(created=created, updated=updated)
 
 
 def _checked_point(raw_lng: Any, raw_lat: Any, crs: str) -> tuple[float, float]:

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
-from django.db import transaction
-from django.db.models import Count, Max
+from django.db import connections, router, transaction
+from django.db.models import Count, Field, Max
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chuangwei.core.errors import InvalidInput
+from chuangwei.core.models import delete_row
 from chuangwei.core.trees import save_node
 from chuangwei.lib import geo
+from chuangwei.org.models import Person
 
-from .models import Grid, Site
+from .models import Grid, Site, SiteType, SiteTypeGroup
 
 _cache_lock = threading.Lock()
 _cache: dict[str, Any] = {"key": None, "index": None}
@@ -59,8 +62,9 @@ def _apply_geometry(grid: Grid, geometry: Any) -> None:
     grid.area_m2 = round(geo.geometry_area_m2(parsed), 1)
 
 
-def save_grid(grid: Grid, *, by: Any = None) -> Grid:
-    """Validate the boundary, refresh bbox and area, and keep the tree path right.
+def save_grid(grid: Grid, *, workers: Iterable[Person] | None = None, by: Any = None) -> Grid:
+    """Validate the boundary, refresh bbox and area, and keep the tree path right;
+    ``workers`` (when given) replaces the grid's workers.
 
     Raises InvalidInput for a bad polygon or a parent of the same or a smaller level.
     """
@@ -74,7 +78,14 @@ def save_grid(grid: Grid, *, by: Any = None) -> Grid:
         )
     with transaction.atomic():
         save_node(grid)
+        if workers is not None:
+            grid.workers.set(list(workers))
     return grid
+
+
+def delete_grid(grid: Grid, *, by: Any) -> None:
+    """Delete a grid. Raises InUse while sub-grids, sites or problems point at it."""
+    delete_row(grid)
 
 
 def point_to_wgs84(lng: Any, lat: Any, crs: str = geo.CRS_WGS84) -> tuple[float, float]:
@@ -105,6 +116,81 @@ def save_site(site: Site, *, crs: str = geo.CRS_WGS84, by: Any = None) -> Site:
     assign_site_grid(site)
     site.save()
     return site
+
+
+def delete_site(site: Site, *, by: Any) -> None:
+    """Delete a site. Raises InUse while problems or inspection results point at it."""
+    delete_row(site)
+
+
+def save_site_type(site_type: SiteType, *, by: Any) -> SiteType:
+    """Create or update a kind of site (农贸市场, 公共厕所 …)."""
+    site_type.save()
+    return site_type
+
+
+def delete_site_type(site_type: SiteType, *, by: Any) -> None:
+    """Delete a kind of site. Raises InUse while sites of that kind exist."""
+    delete_row(site_type)
+
+
+def save_site_type_group(
+    group: SiteTypeGroup, *, site_types: Iterable[SiteType] | None = None, by: Any
+) -> SiteTypeGroup:
+    """Create or update a group of site types (五小, 六小 …); ``site_types`` (when given)
+    replaces its members."""
+    with transaction.atomic():
+        group.save()
+        if site_types is not None:
+            group.site_types.set(list(site_types))
+    return group
+
+
+def delete_site_type_group(group: SiteTypeGroup, *, by: Any) -> None:
+    """Delete a group of site types (the site types themselves stay)."""
+    delete_row(group)
+
+
+def import_sites(sites: Sequence[Site], *, fields: Sequence[str], by: Any) -> tuple[int, int]:
+    """Write the checked rows of a site import in bulk: insert the new sites and update
+    ``fields`` (with ``updated_at``) of the existing ones. Returns (created, updated).
+
+    The importer (``SiteImporter``) has already done what ``save_site`` does one site at a
+    time (WGS-84 point, grid, unit) for every row, and holds the transaction.
+    """
+    new = [site for site in sites if site.pk is None]
+    changed = [site for site in sites if site.pk is not None]
+    Site.objects.bulk_create(new, batch_size=2000)
+    if changed:
+        now = timezone.now()
+        for site in changed:
+            site.updated_at = now
+        _update_sites(changed, fields)
+    return len(new), len(changed)
+
+
+def _update_sites(sites: Sequence[Site], fields: Sequence[str]) -> None:
+    """Write ``fields`` of existing sites with one prepared UPDATE run over all of them.
+
+    ``QuerySet.bulk_update`` builds a CASE expression per field over each batch, and SQLite's
+    999-parameter limit keeps batches tiny: 20,000 sites took about 50 s. ``executemany`` of a
+    plain UPDATE by primary key does the same in well under a second, on SQLite and PostgreSQL.
+    """
+    connection = connections[router.db_for_write(Site)]
+    meta = Site._meta
+    model_fields = [cast("Field[Any, Any]", meta.get_field(name)) for name in fields]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(str(field.column))} = %s" for field in model_fields)
+    pk_column = str(meta.pk.column) if meta.pk is not None else "id"
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(pk_column)} = %s"
+    params = [
+        [field.get_db_prep_save(getattr(site, field.attname), connection) for field in model_fields]
+        + [site.pk]
+        for site in sites
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), 5000):
+            cursor.executemany(sql, params[start : start + 5000])
 
 
 def reassign_site_grids(sites: Sequence[Site] | None = None) -> int:

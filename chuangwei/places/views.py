@@ -84,16 +84,11 @@ class GridDetailView(GridMixin, ObjectDetailView):
 
 class GridFormView(GridMixin, ObjectFormView):
     form_class = GridForm
-
-    def save_object(self, form: Any) -> Any:
-        grid = form.save(commit=False)
-        grid = services.save_grid(grid, by=self.request.user)
-        form.save_m2m()
-        return grid
+    save_service = services.save_grid
 
 
 class GridDeleteView(GridMixin, ObjectDeleteView):
-    pass
+    delete_service = services.delete_grid
 
 
 # Site types and groups ---------------------------------------------------------------
@@ -127,11 +122,13 @@ class SiteTypeFormView(ObjectFormView):
     url_names = TYPE_URLS
     breadcrumbs = (PLACES,)
     form_class = SiteTypeForm
+    save_service = services.save_site_type
 
 
 class SiteTypeDeleteView(ObjectDeleteView):
     model = SiteType
     url_names = TYPE_URLS
+    delete_service = services.delete_site_type
 
 
 GROUP_URLS = _urls("sitetypegroup")
@@ -163,10 +160,11 @@ class SiteTypeGroupDetailView(SiteTypeGroupMixin, ObjectDetailView):
 
 class SiteTypeGroupFormView(SiteTypeGroupMixin, ObjectFormView):
     form_class = SiteTypeGroupForm
+    save_service = services.save_site_type_group
 
 
 class SiteTypeGroupDeleteView(SiteTypeGroupMixin, ObjectDeleteView):
-    pass
+    delete_service = services.delete_site_type_group
 
 
 # Sites -------------------------------------------------------------------------------
@@ -229,14 +227,11 @@ class SiteDetailView(SiteMixin, ObjectDetailView):
 
 class SiteFormView(SiteMixin, ObjectFormView):
     form_class = SiteForm
-
-    def save_object(self, form: Any) -> Any:
-        site = form.save(commit=False)
-        return services.save_site(site, crs=form.cleaned_data["crs"], by=self.request.user)
+    save_service = services.save_site  # the form's ``crs`` goes to the service by name
 
 
 class SiteDeleteView(SiteMixin, ObjectDeleteView):
-    pass
+    delete_service = services.delete_site
 
 
 # Map ---------------------------------------------------------------------------------

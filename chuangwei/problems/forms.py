@@ -1,7 +1,8 @@
-"""Forms of the ledger pages: one per workflow action, the phone report and configuration.
+"""Forms of the ledger pages: the workflow actions' forms, the phone report and configuration.
 
-Action forms only parse input; the services decide what is required and allowed, and
-their DomainError fields are put back on the form (``add_domain_error``).
+Which action uses which form is ``actions.ACTIONS``. Action forms only parse input; the
+services decide what is required and allowed, and their DomainError fields are put back on
+the form (``add_domain_error``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from chuangwei.org.choices import OrgUnitKind
 from chuangwei.org.models import OrgUnit
 from chuangwei.standards.models import ProblemCategory
 
-from .choices import PhotoKind, ProblemAction
+from .choices import PhotoKind
 from .models import CalendarDay, DeadlineRule, Problem
 from .services import Upload
 
@@ -161,12 +162,16 @@ class ExtensionApprovalForm(NoteForm):
 
 
 class PhotoActionForm(NoteForm):
-    """Submit, self-fix and verification: photos plus the phone's position when taken."""
+    """Submit, self-fix and verification: photos (of the action's ``photo_kind``) plus the
+    phone's position when taken."""
 
     photos = MultipleImageField(label=_("Photos"))
     client_lng = forms.FloatField(required=False, widget=forms.HiddenInput)
     client_lat = forms.FloatField(required=False, widget=forms.HiddenInput)
-    photo_kind = PhotoKind.AFTER
+
+    def __init__(self, *args: Any, photo_kind: str = PhotoKind.AFTER, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.photo_kind = photo_kind
 
     def uploads(self) -> list[Upload]:
         data = self.cleaned_data
@@ -177,10 +182,6 @@ class PhotoActionForm(NoteForm):
 
     def service_kwargs(self) -> dict[str, Any]:
         return {**super().service_kwargs(), "uploads": self.uploads()}
-
-
-class VerificationForm(PhotoActionForm):
-    photo_kind = PhotoKind.VERIFICATION
 
 
 class ReportForm(forms.Form):
@@ -235,32 +236,6 @@ def _float(value: Any) -> float | None:
         return float(value)
     except (TypeError, ValueError):
         return None
-
-
-A = ProblemAction
-# Action → (form, button colour). The detail page shows those ``permissions.actions_for`` allows.
-ACTION_FORMS: dict[str, tuple[type[NoteForm], str]] = {
-    A.CONFIRM_REPORT: (NoteForm, "success"),
-    A.ACCEPT: (NoteForm, "primary"),
-    A.DISPATCH: (DispatchForm, "primary"),
-    A.MERGE: (MergeForm, "secondary"),
-    A.VOID: (NoteForm, "danger"),
-    A.SELF_FIX: (PhotoActionForm, "success"),
-    A.RETURN: (NoteForm, "warning"),
-    A.SUBMIT: (PhotoActionForm, "primary"),
-    A.REQUEST_EXTENSION: (ExtensionRequestForm, "warning"),
-    A.REQUEST_PAUSE: (NoteForm, "secondary"),
-    A.APPROVE_EXTENSION: (ExtensionApprovalForm, "success"),
-    A.REJECT_EXTENSION: (NoteForm, "danger"),
-    A.APPROVE_PAUSE: (NoteForm, "success"),
-    A.REJECT_PAUSE: (NoteForm, "danger"),
-    A.RESUME: (NoteForm, "primary"),
-    A.VERIFY_PASS: (VerificationForm, "success"),
-    A.VERIFY_FAIL: (VerificationForm, "danger"),
-    A.REOPEN: (NoteForm, "warning"),
-    A.REMIND: (NoteForm, "warning"),
-    A.COMMENT: (NoteForm, "secondary"),
-}
 
 
 class BulkForm(forms.Form):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from chuangwei.accounts.choices import Role
 from chuangwei.accounts.models import User
+from chuangwei.accounts.permissions import users_with_roles
 
 from .choices import ProblemAction as A
 from .models import ProblemEvent
@@ -54,11 +55,7 @@ def _handlers(problem: Any) -> set[User]:
     for unit in units:
         # Handlers whose membership unit is this unit or one of its ancestors.
         ids = [int(p) for p in unit.path.strip("/").split("/") if p]
-        users |= set(
-            User.objects.filter(
-                memberships__role=Role.HANDLER, memberships__unit_id__in=ids, is_active=True
-            ).distinct()
-        )
+        users |= set(users_with_roles(Role.HANDLER, unit_ids=ids))
     return users
 
 
@@ -72,7 +69,7 @@ def _heads(problem: Any) -> set[User]:
 
 
 def _office() -> set[User]:
-    return set(User.objects.filter(memberships__role=Role.OFFICE, is_active=True).distinct())
+    return set(users_with_roles(Role.OFFICE))
 
 
 def recipients(event: ProblemEvent) -> set[User]:

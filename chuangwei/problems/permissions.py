@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
+from chuangwei.accounts import permissions as who
 from chuangwei.accounts.choices import Role
 
 from . import workflow
@@ -66,6 +67,11 @@ def actions_for(user: Any, problem: Problem, pending: set[str] | None = None) ->
             continue
         offered.append(name)
     return offered
+
+
+def can_report(user: Any) -> bool:
+    """May report a problem from the field (the page's and the API's report; not citizens)."""
+    return who.holds_any_role(user, workflow.FIELD_REPORTERS)
 
 
 def load_problem(user: Any, pk: int) -> Problem:

@@ -21,8 +21,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chuangwei.accounts.choices import Role
+from chuangwei.accounts import permissions as who
 from chuangwei.core.errors import Conflict, InvalidInput, NotAllowed
+from chuangwei.core.models import delete_row
 from chuangwei.lib import geo
 from chuangwei.places.services import grid_index, point_to_wgs84
 from chuangwei.standards.models import ProblemCategory
@@ -37,8 +38,8 @@ from .choices import (
     RequestKind,
     RequestStatus,
 )
-from .models import Problem, ProblemEvent, ProblemRequest
-from .permissions import covers_problem
+from .models import CalendarDay, DeadlineRule, Problem, ProblemEvent, ProblemRequest
+from .permissions import can_report, covers_problem
 from .selectors import find_recurrence_of
 
 TRACKING_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -241,10 +242,9 @@ def report_problem(
     if source not in ProblemSource.values:
         raise InvalidInput(_("Unknown source."), code="unknown_source", fields={"source": [source]})
     if by is not None:
-        roles, superuser = _roles(by)
-        if not (superuser or roles & set(workflow.FIELD_REPORTERS)):
+        if not can_report(by):
             raise workflow.ActionForbidden()
-        if not superuser and roles <= {Role.SUPERVISOR}:
+        if who.is_volunteer_supervisor_only(by):
             # Volunteer supervisors' reports are always confirmed on site (核实) first.
             source = ProblemSource.SUPERVISOR
     category = _check_category(category)
@@ -934,8 +934,56 @@ def set_points_lost(
     problem.points_lost = points
 
 
-def is_office(by: Any) -> bool:
-    return bool(by is not None and (by.is_superuser or by.scope.has_role(Role.ADMIN, Role.OFFICE)))
+# Deadline configuration (the office's working calendar and handling-time rules) -------------
+
+
+def save_calendar_day(day: CalendarDay, *, by: Any) -> CalendarDay:
+    """Record a holiday or a worked weekend day (调休) of the working calendar.
+
+    Raises InvalidInput ``duplicate_day`` when the date is already recorded.
+    """
+    if CalendarDay.objects.filter(date=day.date).exclude(pk=day.pk).exists():
+        raise InvalidInput(
+            _("This date is already in the calendar."),
+            code="duplicate_day",
+            fields={"date": [_("Edit the existing day instead.")]},
+        )
+    day.save()
+    return day
+
+
+def delete_calendar_day(day: CalendarDay, *, by: Any) -> None:
+    """Remove a calendar exception: the date follows the weekly pattern again."""
+    delete_row(day)
+
+
+def save_deadline_rule(rule: DeadlineRule, *, by: Any) -> DeadlineRule:
+    """Create or update the handling time of a category (or every category) at a severity.
+
+    Raises InvalidInput for a handling time of zero, and ``duplicate_rule`` when the
+    category and severity already have a rule.
+    """
+    if not rule.amount or rule.amount <= 0:
+        raise InvalidInput(
+            _("The handling time must be greater than zero."),
+            fields={"amount": [_("Enter a positive number.")]},
+        )
+    clash = DeadlineRule.objects.filter(
+        category_id=rule.category_id, severity=rule.severity
+    ).exclude(pk=rule.pk)
+    if clash.exists():
+        raise InvalidInput(
+            _("This category already has a rule for that severity."),
+            code="duplicate_rule",
+            fields={"severity": [_("Edit the existing rule instead.")]},
+        )
+    rule.save()
+    return rule
+
+
+def delete_deadline_rule(rule: DeadlineRule, *, by: Any) -> None:
+    """Remove a rule: the category's own handling time applies again."""
+    delete_row(rule)
 
 
 def default_escalation_hours() -> list[int]:

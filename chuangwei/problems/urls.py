@@ -1,7 +1,16 @@
+from typing import Any
+
 from django.urls import path
 
 from . import views, views_config, views_mobile
-from . import views_actions as actions
+from .choices import ProblemAction as A
+from .views_actions import ProblemActionView
+
+
+def action_view(action: str) -> Any:
+    """The POST view of one workflow action (``actions.ACTIONS``)."""
+    return ProblemActionView.as_view(action=action)
+
 
 app_name = "problems"
 urlpatterns = [
@@ -20,44 +29,40 @@ urlpatterns = [
     path("<int:pk>/", views.problem_detail, name="problem_detail"),
     path(
         "<int:pk>/confirm_report/",
-        actions.ConfirmReportView.as_view(),
+        action_view(A.CONFIRM_REPORT),
         name="problem_confirm_report",
     ),
-    path("<int:pk>/accept/", actions.AcceptView.as_view(), name="problem_accept"),
-    path("<int:pk>/void/", actions.VoidView.as_view(), name="problem_void"),
-    path("<int:pk>/merge/", actions.MergeView.as_view(), name="problem_merge"),
-    path("<int:pk>/dispatch/", actions.DispatchView.as_view(), name="problem_dispatch"),
-    path("<int:pk>/return/", actions.ReturnView.as_view(), name="problem_return"),
+    path("<int:pk>/accept/", action_view(A.ACCEPT), name="problem_accept"),
+    path("<int:pk>/void/", action_view(A.VOID), name="problem_void"),
+    path("<int:pk>/merge/", action_view(A.MERGE), name="problem_merge"),
+    path("<int:pk>/dispatch/", action_view(A.DISPATCH), name="problem_dispatch"),
+    path("<int:pk>/return/", action_view(A.RETURN), name="problem_return"),
     path(
         "<int:pk>/request_extension/",
-        actions.RequestExtensionView.as_view(),
+        action_view(A.REQUEST_EXTENSION),
         name="problem_request_extension",
     ),
     path(
         "<int:pk>/approve_extension/",
-        actions.ApproveExtensionView.as_view(),
+        action_view(A.APPROVE_EXTENSION),
         name="problem_approve_extension",
     ),
     path(
         "<int:pk>/reject_extension/",
-        actions.RejectExtensionView.as_view(),
+        action_view(A.REJECT_EXTENSION),
         name="problem_reject_extension",
     ),
-    path(
-        "<int:pk>/request_pause/", actions.RequestPauseView.as_view(), name="problem_request_pause"
-    ),
-    path(
-        "<int:pk>/approve_pause/", actions.ApprovePauseView.as_view(), name="problem_approve_pause"
-    ),
-    path("<int:pk>/reject_pause/", actions.RejectPauseView.as_view(), name="problem_reject_pause"),
-    path("<int:pk>/resume/", actions.ResumeView.as_view(), name="problem_resume"),
-    path("<int:pk>/submit/", actions.SubmitView.as_view(), name="problem_submit"),
-    path("<int:pk>/self_fix/", actions.SelfFixView.as_view(), name="problem_self_fix"),
-    path("<int:pk>/verify_pass/", actions.VerifyPassView.as_view(), name="problem_verify_pass"),
-    path("<int:pk>/verify_fail/", actions.VerifyFailView.as_view(), name="problem_verify_fail"),
-    path("<int:pk>/reopen/", actions.ReopenView.as_view(), name="problem_reopen"),
-    path("<int:pk>/comment/", actions.CommentView.as_view(), name="problem_comment"),
-    path("<int:pk>/remind/", actions.RemindView.as_view(), name="problem_remind"),
+    path("<int:pk>/request_pause/", action_view(A.REQUEST_PAUSE), name="problem_request_pause"),
+    path("<int:pk>/approve_pause/", action_view(A.APPROVE_PAUSE), name="problem_approve_pause"),
+    path("<int:pk>/reject_pause/", action_view(A.REJECT_PAUSE), name="problem_reject_pause"),
+    path("<int:pk>/resume/", action_view(A.RESUME), name="problem_resume"),
+    path("<int:pk>/submit/", action_view(A.SUBMIT), name="problem_submit"),
+    path("<int:pk>/self_fix/", action_view(A.SELF_FIX), name="problem_self_fix"),
+    path("<int:pk>/verify_pass/", action_view(A.VERIFY_PASS), name="problem_verify_pass"),
+    path("<int:pk>/verify_fail/", action_view(A.VERIFY_FAIL), name="problem_verify_fail"),
+    path("<int:pk>/reopen/", action_view(A.REOPEN), name="problem_reopen"),
+    path("<int:pk>/comment/", action_view(A.COMMENT), name="problem_comment"),
+    path("<int:pk>/remind/", action_view(A.REMIND), name="problem_remind"),
     path("calendar/", views_config.CalendarDayListView.as_view(), name="calendarday_list"),
     path("calendar/new/", views_config.CalendarDayFormView.as_view(), name="calendarday_create"),
     path(

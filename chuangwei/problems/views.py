@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from chuangwei.accounts.permissions import is_office
 from chuangwei.core.errors import DomainError
 from chuangwei.core.tables import Column, choice_label
 from chuangwei.core.views import (
@@ -36,7 +37,8 @@ from chuangwei.core.views import (
 from chuangwei.places.views import map_config
 from chuangwei.standards.choices import SEVERITY_COLORS
 
-from . import deadlines, photos, services, workflow
+from . import deadlines, photos, services
+from .actions import ACTIONS
 from .choices import (
     PROBLEM_STATUS_COLORS,
     REQUEST_STATUS_COLORS,
@@ -47,9 +49,16 @@ from .choices import (
 )
 from .exports import ledger_response
 from .filters import ProblemFilter
-from .forms import ACTION_FORMS, BulkForm
+from .forms import BulkForm
 from .models import Problem, ProblemPhoto
-from .permissions import REPORT_SOURCES, actions_for, covers_problem, load_problem, report_source  # noqa: F401
+from .permissions import (  # noqa: F401
+    REPORT_SOURCES,
+    actions_for,
+    can_report,
+    covers_problem,
+    load_problem,
+    report_source,
+)
 
 LEDGER = (gettext_lazy("Problem ledger"), "")
 MAP_POINTS_LIMIT = 5000
@@ -125,11 +134,7 @@ def deadline_html(badge: dict[str, str] | None) -> SafeString:
     )
 
 
-# Who may do what ---------------------------------------------------------------------
-
-
-def is_office(user: Any) -> bool:
-    return services.is_office(user)
+# Rows the user sees -------------------------------------------------------------------
 
 
 def visible_problems(user: Any) -> QuerySet[Problem]:
@@ -194,7 +199,7 @@ class ProblemListView(ObjectListView):
         user = self.request.user
         context.update(
             is_office=is_office(user),
-            can_report=bool(user.is_superuser or user.scope.roles & workflow.FIELD_REPORTERS),
+            can_report=can_report(user),
             map_url=reverse("problems:map") + "?" + context["query_string"],
         )
         return context
@@ -380,17 +385,18 @@ def detail_context(
     action_labels = dict(ProblemAction.choices)
     actions = []
     for name in actions_for(user, problem, {r.kind for r in pending}):
-        form_class, style = ACTION_FORMS[name]
+        spec = ACTIONS[name]
         if bound and bound[0] == name:
             form = bound[1]
         else:
-            form = form_class(problem=problem, user=user, auto_id=f"{name}-%s")
+            form = spec.bound_form(problem, user)
         actions.append(
             {
                 "name": name,
                 "label": action_labels.get(name, name),
+                "summary": spec.summary,
                 "form": form,
-                "style": style,
+                "style": spec.style,
                 "url": reverse(f"problems:problem_{name}", args=[problem.pk]),
                 "open": bool(bound and bound[0] == name),
             }

@@ -10,6 +10,7 @@ from django.http import (
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from chuangwei.accounts.permissions import is_office
 from chuangwei.core.tables import Column
 from chuangwei.core.views import (
     ObjectDeleteView,
@@ -20,12 +21,13 @@ from chuangwei.core.views import (
 from chuangwei.core.views_import import ImportView
 from chuangwei.standards.choices import SEVERITY_COLORS
 
+from . import services
 from .filters import CalendarDayFilter, DeadlineRuleFilter
 from .forms import CalendarDayForm, DeadlineRuleForm
 from .importers import InspectionProblemImporter
 from .models import CalendarDay, DeadlineRule
 from .permissions import REPORT_SOURCES, actions_for, covers_problem, load_problem, report_source  # noqa: F401
-from .views import LEDGER, is_office  # noqa: F401
+from .views import LEDGER
 
 # Calendar days and deadline rules (office configuration) ------------------------------------
 
@@ -61,10 +63,11 @@ class CalendarDayDetailView(CalendarDayMixin, ObjectDetailView):
 
 class CalendarDayFormView(CalendarDayMixin, ObjectFormView):
     form_class = CalendarDayForm
+    save_service = services.save_calendar_day
 
 
 class CalendarDayDeleteView(CalendarDayMixin, ObjectDeleteView):
-    pass
+    delete_service = services.delete_calendar_day
 
 
 RULE_URLS = {
@@ -106,10 +109,11 @@ class DeadlineRuleDetailView(DeadlineRuleMixin, ObjectDetailView):
 
 class DeadlineRuleFormView(DeadlineRuleMixin, ObjectFormView):
     form_class = DeadlineRuleForm
+    save_service = services.save_deadline_rule
 
 
 class DeadlineRuleDeleteView(DeadlineRuleMixin, ObjectDeleteView):
-    pass
+    delete_service = services.delete_deadline_rule
 
 
 # Import of an inspection's problem list ---------------------------------------------------

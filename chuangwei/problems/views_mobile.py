@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chuangwei.accounts import permissions as who
 from chuangwei.accounts.choices import Role
 from chuangwei.core.errors import DomainError, InvalidInput
 from chuangwei.core.views import (
@@ -23,16 +24,17 @@ from chuangwei.core.views import (
 )
 from chuangwei.places.views import map_config
 
-from . import selectors, services
+from . import selectors, services, workflow
 from .choices import (
     PROBLEM_STATUS_COLORS,
+    ProblemAction,
     ProblemStatus,
     RequestStatus,
 )
 from .forms import ReportForm
 from .models import Problem, ProblemRequest
 from .permissions import REPORT_SOURCES, actions_for, covers_problem, load_problem, report_source  # noqa: F401
-from .views import LEDGER, deadline_badge, is_office, visible_problems  # noqa: F401
+from .views import deadline_badge, visible_problems
 
 # Phone report --------------------------------------------------------------------------
 
@@ -127,10 +129,9 @@ def _in_paths(qs: QuerySet[Problem], paths: list[str], field: str = "unit") -> Q
 
 def task_sections(user: Any) -> list[dict[str, Any]]:
     """What ``user`` must act on, per role: (title, problems) sections."""
-    roles = user.scope.roles
     base = visible_problems(user).with_list_related()
     sections: list[tuple[Any, QuerySet[Problem]]] = []
-    if is_office(user):
+    if who.is_office(user):
         sections.append(
             (
                 _("To accept and dispatch"),
@@ -149,7 +150,7 @@ def task_sections(user: Any) -> list[dict[str, Any]]:
                 ).order_by("due_at", "id"),
             )
         )
-    if Role.HANDLER in roles:
+    if who.is_handler(user):
         sections.append(
             (
                 _("To rectify"),
@@ -158,7 +159,7 @@ def task_sections(user: Any) -> list[dict[str, Any]]:
                 ).order_by("due_at", "id"),
             )
         )
-    if Role.GRID_WORKER in roles:
+    if who.is_grid_worker(user):
         sections.append(
             (
                 _("Reports to confirm on site"),
@@ -169,7 +170,9 @@ def task_sections(user: Any) -> list[dict[str, Any]]:
                 ).order_by("reported_at", "id"),
             )
         )
-    if is_office(user) or roles & {Role.GRID_WORKER, Role.INSPECTOR}:
+    # The same people the workflow lets verify a rectification.
+    verifiers = workflow.STEPS[ProblemAction.VERIFY_PASS]
+    if workflow.roles_allow(verifiers, user.scope.roles, is_superuser=user.is_superuser):
         sections.append(
             (
                 _("Rectifications to verify"),

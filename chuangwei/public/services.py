@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from chuangwei.accounts.permissions import is_office
 from chuangwei.core.errors import Conflict, InvalidInput, NotAllowed
 from chuangwei.lib import geo
 from chuangwei.notifications.choices import Channel
@@ -28,7 +29,7 @@ from chuangwei.org.models import OrgUnit
 from chuangwei.problems import services as ledger
 from chuangwei.problems.choices import ProblemSource, ProblemStatus
 from chuangwei.problems.models import Problem, ProblemEvent
-from chuangwei.problems.services import Upload, is_office
+from chuangwei.problems.services import Upload
 from chuangwei.standards.models import ProblemCategory
 
 from .choices import (

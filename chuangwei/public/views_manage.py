@@ -5,7 +5,6 @@ leaders may read results."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,11 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from chuangwei.accounts.choices import Role
+from chuangwei.accounts.permissions import can_read_public_feedback, is_office
 from chuangwei.core.errors import DomainError
 from chuangwei.core.views import domain_error_message
 from chuangwei.problems.models import Problem
-from chuangwei.problems.services import is_office
 
 from . import selectors, services
 from .choices import (
@@ -45,8 +43,7 @@ def _require_office(request: HttpRequest) -> None:
 
 
 def _require_reader(request: HttpRequest) -> None:
-    user: Any = request.user
-    if not (is_office(user) or user.scope.has_role(Role.LEADER)):
+    if not can_read_public_feedback(request.user):
         raise PermissionDenied
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -10,8 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chuangwei.accounts.choices import Role
+from chuangwei.accounts.permissions import is_office
 from chuangwei.core.errors import Conflict, InvalidInput, NotAllowed
+from chuangwei.core.models import delete_row
+from chuangwei.problems.models import Problem
 
 from . import scoring, selectors
 from .choices import ObjectKind, SnapshotStatus
@@ -21,10 +24,6 @@ from .periods import Period
 
 def _now(now: datetime | None) -> datetime:
     return now or timezone.now()
-
-
-def is_office(by: Any) -> bool:
-    return bool(by is not None and (by.is_superuser or by.scope.has_role(Role.ADMIN, Role.OFFICE)))
 
 
 def _require_office(by: Any) -> None:
@@ -106,6 +105,12 @@ def save_scheme(scheme: RankingScheme, *, by: Any) -> RankingScheme:
             ).update(is_default=False)
         scheme.save()
     return scheme
+
+
+def delete_scheme(scheme: RankingScheme, *, by: Any) -> None:
+    """Delete a scheme. Raises InUse while snapshots computed with it exist."""
+    _require_office(by)
+    delete_row(scheme)
 
 
 def default_scheme(kind: str) -> RankingScheme:
@@ -296,11 +301,19 @@ def delete_snapshot(snapshot: RankingSnapshot, *, by: Any) -> None:
 
 
 def save_accountability_record(
-    record: AccountabilityRecord, *, by: Any, now: datetime | None = None
+    record: AccountabilityRecord,
+    *,
+    by: Any,
+    problems: Iterable[Problem] | None = None,
+    inspection_refs: Any = None,
+    now: datetime | None = None,
 ) -> AccountabilityRecord:
     """Validate then save a record: a target unit, a reason, a deadline not before the
-    issue date, a person of the target unit's subtree, inspection references as strings."""
+    issue date, a person of the target unit's subtree, inspection references as strings.
+    ``inspection_refs`` and ``problems`` (when given) replace the record's own."""
     _require_office(by)
+    if inspection_refs is not None:
+        record.inspection_refs = inspection_refs
     errors: dict[str, list[Any]] = {}
     if not (record.reason or "").strip():
         errors["reason"] = [_("Give the reason.")]
@@ -324,5 +337,14 @@ def save_accountability_record(
         record.issued_on = timezone.localdate(_now(now))
     if record.pk is None and by is not None:
         record.created_by = by
-    record.save()
+    with transaction.atomic():
+        record.save()
+        if problems is not None:
+            record.problems.set(list(problems))
     return record
+
+
+def delete_accountability_record(record: AccountabilityRecord, *, by: Any) -> None:
+    """Delete a record entered by mistake (office only)."""
+    _require_office(by)
+    delete_row(record)

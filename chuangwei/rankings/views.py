@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from chuangwei.accounts.permissions import can_manage_config, is_office
 from chuangwei.core.errors import DomainError
 from chuangwei.core.tables import Column
 from chuangwei.core.views import (
@@ -231,7 +232,7 @@ class SnapshotListView(ObjectListView):
     )
 
     def can_edit(self) -> bool:
-        return services.is_office(self.request.user)
+        return is_office(self.request.user)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -242,7 +243,7 @@ class SnapshotListView(ObjectListView):
 @login_required
 @require_POST
 def snapshot_compute(request: HttpRequest) -> HttpResponse:
-    if not services.is_office(request.user):
+    if not is_office(request.user):
         raise PermissionDenied
     form = ComputeForm(request.POST)
     if not form.is_valid():
@@ -316,7 +317,7 @@ def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 for k, w in weights.items()
             ],
-            "can_publish": services.is_office(request.user) and not snapshot.is_published,
+            "can_publish": is_office(request.user) and not snapshot.is_published,
             "status_color": SNAPSHOT_STATUS_COLORS.get(snapshot.status, "secondary"),
         },
     )
@@ -544,7 +545,7 @@ class OfficeWrites:
     request: HttpRequest
 
     def can_edit(self) -> bool:
-        return services.is_office(self.request.user)
+        return is_office(self.request.user)
 
     def editable_queryset(self) -> Any:
         qs = AccountabilityRecord.objects.visible_to(self.request.user)
@@ -609,18 +610,17 @@ class AccountabilityFormView(OfficeWrites, ObjectFormView):
                 initial[name] = self.request.GET[name]
         return initial
 
-    def save_object(self, form: Any) -> Any:
-        record = form.save(commit=False)
-        record.inspection_refs = form.cleaned_data["inspection_refs"]
-        record = services.save_accountability_record(record, by=self.request.user)
-        record.problems.set(form.cleaned_data["problem_codes"])
-        return record
+    save_service = services.save_accountability_record
+
+    def service_kwargs(self, form: Any) -> dict[str, Any]:
+        data = form.cleaned_data
+        return {"inspection_refs": data["inspection_refs"], "problems": data["problem_codes"]}
 
 
 @login_required
 def accountability_candidates(request: HttpRequest) -> HttpResponse:
     """Units the rules suggest for a measure: bottom 3 twice in a row, long-overdue problems."""
-    if not services.is_office(request.user):
+    if not is_office(request.user):
         raise PermissionDenied
 
     def number(name: str, default: int) -> int:
@@ -688,15 +688,14 @@ class SchemeFormView(ObjectFormView):
     url_names = SCHEME_URLS
     managers_only = True
 
-    def save_object(self, form: Any) -> Any:
-        return services.save_scheme(form.save(commit=False), by=self.request.user)
+    save_service = services.save_scheme
 
 
 @login_required
 @require_POST
 def scheme_presets(request: HttpRequest) -> HttpResponse:
     """Create the default scheme of every kind that has none, from the reference presets."""
-    if not request.user.scope.manages_config:  # type: ignore[union-attr]
+    if not can_manage_config(request.user):
         raise PermissionDenied
     made = 0
     for preset in PRESETS:

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from chuangwei.accounts.permissions import can_manage_config
 from chuangwei.core.models import (
     ScopedQuerySet,
     SharedQuerySet,
@@ -75,18 +76,14 @@ class BriefingQuerySet(ScopedQuerySet):
     """Published briefings are read by every signed-in user; drafts only by the office."""
 
     def visible_to(self, user: Any) -> Self:
-        scope = user_scope(user)
-        if scope is None:
+        if user_scope(user) is None:
             return self.none()
-        if scope.manages_config:
+        if can_manage_config(user):
             return self
         return self.filter(status=BriefingStatus.PUBLISHED)
 
     def editable_by(self, user: Any) -> Self:
-        scope = user_scope(user)
-        if scope is None or not scope.manages_config:
-            return self.none()
-        return self.all()
+        return self.all() if can_manage_config(user) else self.none()
 
     def published(self) -> Self:
         return self.filter(status=BriefingStatus.PUBLISHED)

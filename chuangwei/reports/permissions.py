@@ -7,13 +7,14 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
+from chuangwei.accounts.permissions import can_manage_config
+
 from .models import Briefing
 
 
 def can_manage(user: Any) -> bool:
     """Office staff and administrators write briefings and milestones."""
-    scope = getattr(user, "scope", None)
-    return bool(getattr(user, "is_authenticated", False) and scope and scope.manages_config)
+    return can_manage_config(user)
 
 
 def access_briefing(user: Any, pk: int, *, manage: bool = False) -> Briefing:

@@ -22,7 +22,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from chuangwei.accounts.permissions import can_manage_config
 from chuangwei.core.errors import Conflict, InvalidInput, NotAllowed
+from chuangwei.core.models import delete_row
 from chuangwei.core.tasks import enqueue
 from chuangwei.problems.models import Problem
 
@@ -71,8 +73,7 @@ class PdfUnavailable(InvalidInput):
 
 
 def _require_office(by: Any) -> None:
-    scope = getattr(by, "scope", None)
-    if scope is None or not scope.manages_config:
+    if not can_manage_config(by):
         raise NotAllowed()
 
 
@@ -414,3 +415,9 @@ def save_milestone(milestone: Milestone, *, by: Any) -> Milestone:
     milestone.full_clean()
     milestone.save()
     return milestone
+
+
+def delete_milestone(milestone: Milestone, *, by: Any) -> None:
+    """Delete a campaign milestone (office only)."""
+    _require_office(by)
+    delete_row(milestone)

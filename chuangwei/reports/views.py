@@ -263,10 +263,10 @@ class MilestoneFormView(ObjectFormView):
     breadcrumbs = (REPORTS,)
     form_class = MilestoneForm
 
-    def save_object(self, form: Any) -> Any:
-        return services.save_milestone(form.save(commit=False), by=self.request.user)
+    save_service = services.save_milestone
 
 
 class MilestoneDeleteView(ObjectDeleteView):
     model = Milestone
     url_names = MILESTONE_URLS
+    delete_service = services.delete_milestone

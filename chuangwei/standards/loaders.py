@@ -7,9 +7,9 @@ path; version code + indicator code; category kind + code), updated in place whe
 differs, created when missing, and never duplicated or deleted.
 
 The loader maintains the shipped versions even after they are published: it is the
-maintainer's tool for correcting shipped wording, so it writes clauses through
-``core.trees.save_node`` rather than ``services.save_standard_clause`` (which refuses
-published versions). A version's status is set only when the loader creates it. See
+maintainer's tool for correcting shipped wording, so it writes through the standards
+services with ``shipped=True``, the one caller allowed past their refusal of published
+versions. A version's status is set only when the loader creates it. See
 docs/standards-data.md for the file format.
 """
 
@@ -28,7 +28,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from chuangwei.core.errors import InvalidInput
-from chuangwei.core.trees import save_node
 from chuangwei.org.models import WorkLine
 
 from . import services
@@ -492,7 +491,7 @@ def clause_paths(version_code: str) -> dict[tuple[str, ...], int]:
     return {path_of(pk): pk for pk in rows}
 
 
-def _apply_standard(spec: StandardFile, resolver: _Resolver, update: bool) -> LoadResult:
+def _apply_standard(spec: StandardFile, resolver: _Resolver, update: bool, by: Any) -> LoadResult:
     result = LoadResult(str(spec.path))
     v = spec.version
     values = {
@@ -507,10 +506,10 @@ def _apply_standard(spec: StandardFile, resolver: _Resolver, update: bool) -> Lo
     if version is None:
         version = StandardVersion(code=v["code"], status=v.get("status") or VersionStatus.DRAFT)
         _assign(version, values)
-        version.save()
+        services.save_standard_version(version, by=by, shipped=True)
         result.created["version"] += 1
     elif update and _assign(version, values):
-        version.save()
+        services.save_standard_version(version, by=by, shipped=True)
         result.updated["version"] += 1
     else:
         result.unchanged["version"] += 1
@@ -541,11 +540,11 @@ def _apply_standard(spec: StandardFile, resolver: _Resolver, update: bool) -> Lo
         if clause.pk is None:
             _assign(clause, values)
             clause.parent = parent
-            save_node(clause)
+            services.save_standard_clause(clause, by=by, shipped=True)
             result.created["clause"] += 1
         elif update and _assign(clause, values):
             clause.parent = parent
-            save_node(clause)
+            services.save_standard_clause(clause, by=by, shipped=True)
             result.updated["clause"] += 1
         else:
             result.unchanged["clause"] += 1
@@ -568,10 +567,10 @@ def _apply_standard(spec: StandardFile, resolver: _Resolver, update: bool) -> Lo
         }
         if indicator.pk is None:
             _assign(indicator, values)
-            indicator.save()
+            services.save_indicator(indicator, by=by, shipped=True)
             result.created["indicator"] += 1
         elif update and _assign(indicator, values):
-            indicator.save()
+            services.save_indicator(indicator, by=by, shipped=True)
             result.updated["indicator"] += 1
         else:
             result.unchanged["indicator"] += 1
@@ -630,7 +629,7 @@ def load_standard_file(path: Path | str, *, by: Any = None, update: bool = True)
     """
     spec = read_standard_file(path)
     with transaction.atomic():
-        return _apply_standard(spec, _Resolver(), update)
+        return _apply_standard(spec, _Resolver(), update, by)
 
 
 def load_categories_file(path: Path | str, *, by: Any = None, update: bool = True) -> LoadResult:
@@ -655,6 +654,6 @@ def load_all(
     standards = [read_standard_file(base / name) for name in STANDARD_FILES]
     categories = [read_categories_file(base / name) for name in CATEGORY_FILES]
     with transaction.atomic():
-        results = [_apply_standard(s, _Resolver(), update) for s in standards]
+        results = [_apply_standard(s, _Resolver(), update, by) for s in standards]
         results += [_apply_categories(c, _Resolver(), update, by) for c in categories]
     return results

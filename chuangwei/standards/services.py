@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chuangwei.core.errors import DomainError, InvalidInput
+from chuangwei.core.models import delete_row
 from chuangwei.core.trees import save_node
 
 from .choices import ClauseLevel, VersionStatus
@@ -45,6 +46,45 @@ def _require_draft(version: StandardVersion) -> None:
         raise VersionLocked()
 
 
+def _require_draft_row(row: StandardClause | Indicator) -> None:
+    """The version the row belongs to now (as stored) and the one it is given must both be
+    drafts, so a row can neither change inside nor be moved out of a locked version."""
+    stored = type(row)._default_manager.filter(pk=row.pk).values_list("version_id", flat=True)
+    stored_version = stored.first() if row.pk else None
+    if stored_version is not None and stored_version != row.version_id:
+        _require_draft(StandardVersion(pk=stored_version))
+    _require_draft(row.version)
+
+
+def save_standard_version(
+    version: StandardVersion, *, by: Any, shipped: bool = False
+) -> StandardVersion:
+    """Create or update a standard version's description (code, name, year, issuer …).
+
+    Raises VersionLocked when the stored version is published or retired; ``shipped`` is
+    for the standards loader alone, which corrects the wording of the versions it ships
+    (docs/standards-data.md). A new version is a draft unless the loader ships it otherwise;
+    its status changes only through ``publish_standard_version``.
+    """
+    if version.pk is not None and not shipped:
+        _require_draft(version)
+    if StandardVersion.objects.filter(code=version.code).exclude(pk=version.pk).exists():
+        raise InvalidInput(
+            _("A standard version with this code already exists."),
+            code="duplicate_code",
+            fields={"code": [_("Choose another code.")]},
+        )
+    version.save()
+    return version
+
+
+def delete_standard_version(version: StandardVersion, *, by: Any) -> None:
+    """Delete a draft version. Raises VersionLocked for a published or retired version, and
+    InUse while clauses or indicators still belong to it."""
+    _require_draft(version)
+    delete_row(version)
+
+
 def _check_clause_parent(clause: StandardClause) -> None:
     # TreeModel declares ``parent`` on the abstract base, so the stubs type it as TreeModel.
     parent = cast("StandardClause | None", clause.parent if clause.parent_id else None)
@@ -64,27 +104,40 @@ def _check_clause_parent(clause: StandardClause) -> None:
         )
 
 
-def save_standard_clause(clause: StandardClause, *, by: Any) -> StandardClause:
+def save_standard_clause(
+    clause: StandardClause, *, by: Any, shipped: bool = False
+) -> StandardClause:
     """Create or update a clause of a draft version, keeping the tree paths right.
 
-    Raises VersionLocked (``version_locked``) when the version is published or retired,
-    InvalidInput when the parent belongs to another version or is not of a higher level,
-    or when the clause would move under its own subtree (``tree_cycle``).
+    Raises VersionLocked (``version_locked``) when the version is published or retired (or
+    the clause belongs to such a version now), InvalidInput when the parent belongs to
+    another version or is not of a higher level, or when the clause would move under its own
+    subtree (``tree_cycle``). ``shipped``: see ``save_standard_version``.
     """
-    _require_draft(clause.version)
+    if not shipped:
+        _require_draft_row(clause)
     _check_clause_parent(clause)
     with transaction.atomic():
         save_node(clause)
     return clause
 
 
-def save_indicator(indicator: Indicator, *, by: Any) -> Indicator:
+def delete_standard_clause(clause: StandardClause, *, by: Any) -> None:
+    """Delete a clause of a draft version. Raises VersionLocked for a published or retired
+    version, and InUse while sub-clauses, indicators or other rows point at it."""
+    _require_draft_row(clause)
+    delete_row(clause)
+
+
+def save_indicator(indicator: Indicator, *, by: Any, shipped: bool = False) -> Indicator:
     """Create or update an indicator of a draft version.
 
-    Raises VersionLocked when the version is published or retired, and InvalidInput
-    when the linked clause belongs to another version.
+    Raises VersionLocked when the version is published or retired (or the indicator belongs
+    to such a version now), and InvalidInput when the linked clause belongs to another
+    version. ``shipped``: see ``save_standard_version``.
     """
-    _require_draft(indicator.version)
+    if not shipped:
+        _require_draft_row(indicator)
     if indicator.clause_id and indicator.clause is not None:
         if indicator.clause.version_id != indicator.version_id:
             raise InvalidInput(
@@ -94,6 +147,13 @@ def save_indicator(indicator: Indicator, *, by: Any) -> Indicator:
             )
     indicator.save()
     return indicator
+
+
+def delete_indicator(indicator: Indicator, *, by: Any) -> None:
+    """Delete an indicator of a draft version. Raises VersionLocked for a published or
+    retired version, and InUse while measured values point at it."""
+    _require_draft_row(indicator)
+    delete_row(indicator)
 
 
 def publish_standard_version(version: StandardVersion, *, by: Any) -> StandardVersion:
@@ -185,6 +245,11 @@ def save_problem_category(category: ProblemCategory, *, by: Any) -> ProblemCateg
     return category
 
 
+def delete_problem_category(category: ProblemCategory, *, by: Any) -> None:
+    """Delete a category. Raises InUse while sub-categories or problems point at it."""
+    delete_row(category)
+
+
 def save_indicator_value(value: IndicatorValue, *, by: Any) -> IndicatorValue:
     """Record or correct a measured value (numerator/denominator) for a year and unit.
 
@@ -208,3 +273,8 @@ def save_indicator_value(value: IndicatorValue, *, by: Any) -> IndicatorValue:
         )
     value.save()
     return value
+
+
+def delete_indicator_value(value: IndicatorValue, *, by: Any) -> None:
+    """Delete a measured value."""
+    delete_row(value)

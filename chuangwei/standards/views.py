@@ -87,10 +87,11 @@ class StandardVersionDetailView(VersionMixin, ObjectDetailView):
 
 class StandardVersionFormView(VersionMixin, ObjectFormView):
     form_class = StandardVersionForm
+    save_service = services.save_standard_version
 
 
 class StandardVersionDeleteView(VersionMixin, ObjectDeleteView):
-    pass
+    delete_service = services.delete_standard_version
 
 
 # Clauses -----------------------------------------------------------------------------
@@ -128,13 +129,11 @@ class StandardClauseDetailView(ClauseMixin, ObjectDetailView):
 
 class StandardClauseFormView(ClauseMixin, ObjectFormView):
     form_class = StandardClauseForm
-
-    def save_object(self, form: Any) -> Any:
-        return services.save_standard_clause(form.save(commit=False), by=self.request.user)
+    save_service = services.save_standard_clause
 
 
 class StandardClauseDeleteView(ClauseMixin, ObjectDeleteView):
-    pass
+    delete_service = services.delete_standard_clause
 
 
 # Indicators --------------------------------------------------------------------------
@@ -175,10 +174,11 @@ class IndicatorDetailView(IndicatorMixin, ObjectDetailView):
 
 class IndicatorFormView(IndicatorMixin, ObjectFormView):
     form_class = IndicatorForm
+    save_service = services.save_indicator
 
 
 class IndicatorDeleteView(IndicatorMixin, ObjectDeleteView):
-    pass
+    delete_service = services.delete_indicator
 
 
 # Indicator values --------------------------------------------------------------------
@@ -220,13 +220,11 @@ class IndicatorValueDetailView(IndicatorValueMixin, ObjectDetailView):
 
 class IndicatorValueFormView(IndicatorValueMixin, ObjectFormView):
     form_class = IndicatorValueForm
-
-    def save_object(self, form: Any) -> Any:
-        return services.save_indicator_value(form.save(commit=False), by=self.request.user)
+    save_service = services.save_indicator_value
 
 
 class IndicatorValueDeleteView(IndicatorValueMixin, ObjectDeleteView):
-    pass
+    delete_service = services.delete_indicator_value
 
 
 # Problem categories ------------------------------------------------------------------
@@ -275,10 +273,8 @@ class ProblemCategoryDetailView(CategoryMixin, ObjectDetailView):
 
 class ProblemCategoryFormView(CategoryMixin, ObjectFormView):
     form_class = ProblemCategoryForm
-
-    def save_object(self, form: Any) -> Any:
-        return services.save_problem_category(form.save(commit=False), by=self.request.user)
+    save_service = services.save_problem_category
 
 
 class ProblemCategoryDeleteView(CategoryMixin, ObjectDeleteView):
-    pass
+    delete_service = services.delete_problem_category

@@ -39,6 +39,7 @@ class MembershipViewSet(ScopedModelViewSet):
     serializer_class = MembershipSerializer
     filterset_fields = ["user", "unit", "role"]
     http_method_names = ["get", "post", "delete", "head", "options"]
+    delete_service = services.revoke_membership
 
     def perform_save(self, serializer: Any) -> None:
         data = serializer.validated_data

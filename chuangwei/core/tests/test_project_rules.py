@@ -130,3 +130,220 @@ def test_bounded_paginator_is_exact_below_the_cap():
 
     paginator = BoundedPaginator(_Rows(7), 5)
     assert (paginator.count, paginator.capped) == (7, False)
+
+
+# Writes go through services (ARCHITECTURE.md §3) -------------------------------------------
+# The rule, also stated in docs/decisions.md with a grep that finds the same calls: in a view,
+# form or serializer module (``views*.py``, ``forms.py``, ``serializers.py``, ``api.py`` and
+# every module of an ``api/`` package), no call of
+#   - .save .delete .create .bulk_create .bulk_update .get_or_create .update_or_create
+#     .save_m2m, whatever they are called on (``form.save(commit=False)`` included);
+#   - .set .add .remove .clear on an attribute (a related manager: ``record.problems.set``);
+#   - .update on a queryset: ``X.objects…``, a call of a queryset method
+#     (``….filter(…).update``), or a local name assigned from one of those.
+# ``dict.update``, ``context.update``, ``attrs.update``, ``seen.add`` and ``cache.set`` are
+# not model writes and do not count.
+
+WRITE_METHODS = {
+    "save",
+    "delete",
+    "create",
+    "bulk_create",
+    "bulk_update",
+    "get_or_create",
+    "update_or_create",
+    "save_m2m",
+}
+RELATED_MANAGER_WRITES = {"set", "add", "remove", "clear"}
+QUERYSET_METHODS = {
+    "all",
+    "filter",
+    "exclude",
+    "select_related",
+    "prefetch_related",
+    "order_by",
+    "only",
+    "defer",
+    "annotate",
+    "distinct",
+    "none",
+    "using",
+    "select_for_update",
+    "visible_to",
+    "editable_by",
+    "get_queryset",
+    "editable_queryset",
+    "get_editable_queryset",
+    "base_queryset",
+}
+# Writes in modules another branch is rewriting (issue 21, accounts). Each entry must still
+# be there (a stale one fails the test), so the list shrinks to nothing when that lands.
+PENDING_ELSEWHERE = {
+    ("chuangwei/accounts/api/views.py", "serializer.save()"),
+    ("chuangwei/accounts/views.py", "form.save()"),
+    ("chuangwei/accounts/views.py", "form.save(commit=False)"),
+}
+
+
+def is_view_form_or_serializer(path: Path) -> bool:
+    rel = path.relative_to(PACKAGE)
+    if "tests" in rel.parts or "migrations" in rel.parts:
+        return False
+    name = path.name
+    return (
+        name.startswith("views")
+        or name in ("forms.py", "serializers.py", "api.py")
+        or "api" in rel.parts[:-1]
+    )
+
+
+def _queryset_like(node: ast.AST, names: set[str]) -> bool:
+    if isinstance(node, ast.Attribute) and node.attr == "objects":
+        return True
+    if isinstance(node, ast.Name):
+        return node.id in names
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        return node.func.attr in QUERYSET_METHODS or _queryset_like(node.func.value, names)
+    return False
+
+
+def model_writes(source: str) -> list[tuple[int, str]]:
+    """(line, call) of every call the rule above forbids in ``source``."""
+    tree = ast.parse(source)
+    found = []
+    for scope in [tree, *(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef))]:
+        querysets: set[str] = set()
+        for node in ast.walk(scope):
+            if isinstance(node, ast.Assign) and _queryset_like(node.value, querysets):
+                querysets |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+        for node in ast.walk(scope):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            method, receiver = node.func.attr, node.func.value
+            if (
+                method in WRITE_METHODS
+                or (method in RELATED_MANAGER_WRITES and isinstance(receiver, ast.Attribute))
+                or (method == "update" and _queryset_like(receiver, querysets))
+            ):
+                found.append((node.lineno, ast.unparse(node)))
+    return sorted(set(found))
+
+
+def test_write_rule_tells_model_writes_from_dict_updates():
+    source = """
+def view(request, form, obj, context, qs_name):
+    context.update(title="x")
+    form.fields["a"].widget.attrs.update(placeholder="p")
+    seen = set()
+    seen.add(1)
+    rows = Problem.objects.filter(pk=1)
+    rows.update(status="closed")
+    Problem.objects.filter(pk=2).update(note="")
+    obj.problems.set([1])
+    form.save(commit=False)
+    obj.delete()
+    Site.objects.bulk_create([])
+"""
+    assert [call for _line, call in model_writes(source)] == [
+        "rows.update(status='closed')",
+        "Problem.objects.filter(pk=2).update(note='')",
+        "obj.problems.set([1])",
+        "form.save(commit=False)",
+        "obj.delete()",
+        "Site.objects.bulk_create([])",
+    ]
+
+
+def test_views_forms_and_serializers_never_write_models():
+    offenders = set()
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if is_view_form_or_serializer(path):
+            rel = str(path.relative_to(ROOT))
+            offenders |= {(rel, call) for _line, call in model_writes(path.read_text())}
+    assert sorted(offenders - PENDING_ELSEWHERE) == []
+    assert sorted(PENDING_ELSEWHERE - offenders) == []
+
+
+def _routed_classes():
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def walk(patterns):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                yield from walk(p.url_patterns)
+            elif isinstance(p, URLPattern):
+                cls = getattr(p.callback, "view_class", None) or getattr(p.callback, "cls", None)
+                if cls is not None:
+                    yield cls
+
+    return set(walk(get_resolver().url_patterns))
+
+
+def test_no_routed_view_writes_through_a_framework_default():
+    """DRF's perform_create/update/destroy and Django's ModelFormMixin/DeletionMixin save or
+    delete the model themselves; every routed class overrides what it uses of them."""
+    from django.views.generic.edit import DeletionMixin, ModelFormMixin
+    from rest_framework import mixins
+
+    defaults = [
+        (mixins.CreateModelMixin, "create", "perform_create"),
+        (mixins.UpdateModelMixin, "update", "perform_update"),
+        (mixins.DestroyModelMixin, "destroy", "perform_destroy"),
+        (ModelFormMixin, "form_valid", "form_valid"),
+        (DeletionMixin, "delete", "delete"),
+    ]
+    offenders = [
+        f"{cls.__module__}.{cls.__qualname__}.{hook}"
+        for cls in _routed_classes()
+        for base, entry, hook in defaults
+        if issubclass(cls, base)
+        and getattr(cls, entry) is getattr(base, entry)
+        and getattr(cls, hook) is getattr(base, hook)
+    ]
+    assert sorted(offenders) == []
+
+
+# Role checks live in accounts/permissions.py (ARCHITECTURE.md §4) ---------------------------
+# Outside accounts (and core, which comes before accounts and reads ``scope.manages_config``,
+# the property ``can_manage_config`` wraps), no module calls ``scope.has_role``, reads
+# ``manages_config`` or compares or combines a role (``Role.X in roles``, ``roles <= {Role.X}``,
+# ``roles & {Role.X}``); they
+# call the named predicates. The workflow's roles per step stay data in problems/workflow.py.
+
+ROLE_CHECKS_ALLOWED = ("accounts/", "core/", "problems/workflow.py")
+
+
+def role_checks(source: str) -> list[tuple[int, str]]:
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and node.attr in ("has_role", "manages_config"):
+            found.append((node.lineno, ast.unparse(node)))
+        elif isinstance(node, (ast.Compare, ast.BinOp)) and any(
+            isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == "Role"
+            for n in ast.walk(node)
+        ):
+            found.append((node.lineno, ast.unparse(node)))
+    return sorted(found)
+
+
+def test_role_checks_call_the_permission_predicates():
+    offenders = []
+    for app, path in python_files():
+        rel = str(path.relative_to(PACKAGE))
+        if app == "demo" or rel.startswith(ROLE_CHECKS_ALLOWED):
+            continue
+        offenders += [f"{rel}:{line}: {code}" for line, code in role_checks(path.read_text())]
+    assert offenders == []
+
+
+def test_role_check_rule_sees_comparisons_and_scope_reads():
+    source = (
+        "a = Role.HANDLER in roles\nb = user.scope.has_role(Role.LEADER)\nc = s.manages_config\n"
+        "d = roles & {Role.GRID_WORKER}\ne = User.objects.filter(memberships__role=Role.OFFICE)"
+    )
+    assert [code for _line, code in role_checks(source)] == [
+        "Role.HANDLER in roles",
+        "user.scope.has_role",
+        "s.manages_config",
+        "roles & {Role.GRID_WORKER}",
+    ]

@@ -1,24 +1,16 @@
-from typing import Any
-
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, viewsets
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+
+from chuangwei.accounts.permissions import ManagesConfig
 
 from .. import services
 from ..filters import NotificationFilter, OutboxMessageFilter
 from ..models import Notification, OutboxMessage
 from .serializers import MarkAllReadOutput, NotificationSerializer, OutboxMessageSerializer
-
-
-class ManagesConfig(permissions.BasePermission):
-    """City-wide managers (office, admin) only."""
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        user = request.user
-        return bool(user and user.is_authenticated and user.scope.manages_config)
 
 
 class NotificationViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]

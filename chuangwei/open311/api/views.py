@@ -6,23 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from chuangwei.core.api import ScopedModelViewSet
+from chuangwei.accounts.permissions import ManagesConfig
+from chuangwei.core.api import ScopedModelViewSet, save_through_service
 
 from .. import services
 from ..filters import Open311ClientFilter, ServiceAttributeFilter
 from ..models import Open311Client, ServiceAttribute
 from . import serializers as s
-
-
-class ManagersOnly(permissions.BasePermission):
-    def has_permission(self, request: Request, view: Any) -> bool:
-        user = request.user
-        return bool(user and user.is_authenticated and user.scope.manages_config)  # type: ignore[union-attr]
 
 
 class Open311ClientViewSet(
@@ -36,7 +31,7 @@ class Open311ClientViewSet(
     queryset = Open311Client.objects.all()
     serializer_class = s.Open311ClientSerializer
     filterset_class = Open311ClientFilter
-    permission_classes = [ManagersOnly]
+    permission_classes = [ManagesConfig]
     lookup_value_regex = r"\d+"
 
     @extend_schema(request=s.Open311ClientSerializer, responses={201: s.Open311ClientKeySerializer})
@@ -48,6 +43,11 @@ class Open311ClientViewSet(
         )
         body = s.Open311ClientKeySerializer(client, context={"api_key": key}).data
         return Response(body, status=status.HTTP_201_CREATED)
+
+    def perform_update(self, serializer: Any) -> None:
+        save_through_service(
+            serializer, services.save_client, model=Open311Client, by=self.request.user
+        )
 
     @extend_schema(request=None, responses=s.Open311ClientKeySerializer)
     @action(detail=True, methods=["post"])
@@ -70,4 +70,5 @@ class ServiceAttributeViewSet(ScopedModelViewSet):
     queryset = ServiceAttribute.objects.select_related("category")
     serializer_class = s.ServiceAttributeSerializer
     filterset_class = ServiceAttributeFilter
-    save_service = staticmethod(services.save_attribute)
+    save_service = services.save_attribute
+    delete_service = services.delete_attribute

@@ -113,3 +113,14 @@ def test_list_query_counts(
         assert len(api.get(CLIENTS).json()["results"]) == 11
     with django_assert_max_num_queries(6):
         assert len(api.get(ATTRIBUTES).json()["results"]) == 6
+
+
+def test_edit_goes_through_save_client_and_keeps_the_key(o311: dict[str, Any], api_as: Any) -> None:
+    from chuangwei.open311.models import Open311Client
+    from chuangwei.open311.selectors import client_for_key
+
+    pk = o311["client"].pk
+    response = api_as("office").patch(f"{CLIENTS}{pk}/", {"rate_limit": 30}, format="json")
+    assert (response.status_code, response.json()["rate_limit"]) == (200, 30)
+    assert Open311Client.objects.get(pk=pk).rate_limit == 30
+    assert client_for_key(KEY) == o311["client"]

@@ -206,3 +206,22 @@ def test_bad_attribute_is_refused(
     assert response.status_code == 200
     assert response.context["form"].errors
     assert ServiceAttribute.objects.count() == 0
+
+
+def test_edit_changes_the_client_and_keeps_the_key(o311: dict[str, Any], client_as: Any) -> None:
+    from django.urls import reverse
+
+    from chuangwei.open311.models import Open311Client
+    from chuangwei.open311.selectors import client_for_key
+
+    pk = o311["client"].pk
+    response = client_as("office").post(
+        reverse("open311:client_update", args=[pk]),
+        {"name": "随手拍", "contact": "", "rate_limit": 30, "note": "改名"},
+    )
+    assert response.status_code == 302
+    assert Open311Client.objects.filter(pk=pk).values_list("name", "rate_limit").get() == (
+        "随手拍",
+        30,
+    )
+    assert client_for_key(KEY) == o311["client"]

@@ -25,7 +25,8 @@ class OrgUnitViewSet(ScopedModelViewSet):
     serializer_class = OrgUnitSerializer
     filterset_class = OrgUnitFilter
 
-    save_service = staticmethod(services.save_org_unit)
+    save_service = services.save_org_unit
+    delete_service = services.delete_org_unit
 
 
 class WorkLineViewSet(ScopedModelViewSet):
@@ -34,21 +35,29 @@ class WorkLineViewSet(ScopedModelViewSet):
     )
     serializer_class = WorkLineSerializer
     filterset_class = WorkLineFilter
+    save_service = services.save_work_line
+    delete_service = services.delete_work_line
 
 
 class PersonViewSet(ScopedModelViewSet):
     queryset = Person.objects.all()
     serializer_class = PersonSerializer
     filterset_class = PersonFilter
+    save_service = services.save_person
+    delete_service = services.delete_person
 
 
 class LeaderAssignmentViewSet(ScopedModelViewSet):
     queryset = LeaderAssignment.objects.all()
     serializer_class = LeaderAssignmentSerializer
     filterset_class = LeaderAssignmentFilter
+    save_service = services.save_leader_assignment
+    delete_service = services.delete_leader_assignment
 
 
 class ResponsibilityAgreementViewSet(ScopedModelViewSet):
     queryset = ResponsibilityAgreement.objects.all()
     serializer_class = ResponsibilityAgreementSerializer
     filterset_class = AgreementFilter
+    save_service = services.save_responsibility_agreement
+    delete_service = services.delete_responsibility_agreement

@@ -1,5 +1,3 @@
-from typing import Any
-
 from chuangwei.core.api import ScopedModelViewSet
 
 from .. import services
@@ -14,19 +12,24 @@ class GridViewSet(ScopedModelViewSet):
     queryset = Grid.objects.prefetch_related("workers")
     serializer_class = GridSerializer
     filterset_class = GridFilter
-    save_service = staticmethod(services.save_grid)
+    save_service = services.save_grid
+    delete_service = services.delete_grid
 
 
 class SiteTypeViewSet(ScopedModelViewSet):
     queryset = SiteType.objects.all()
     serializer_class = SiteTypeSerializer
     filterset_class = SiteTypeFilter
+    save_service = services.save_site_type
+    delete_service = services.delete_site_type
 
 
 class SiteTypeGroupViewSet(ScopedModelViewSet):
     queryset = SiteTypeGroup.objects.prefetch_related("site_types")
     serializer_class = SiteTypeGroupSerializer
     filterset_class = SiteTypeGroupFilter
+    save_service = services.save_site_type_group
+    delete_service = services.delete_site_type_group
 
 
 class SiteViewSet(ScopedModelViewSet):
@@ -35,10 +38,5 @@ class SiteViewSet(ScopedModelViewSet):
     queryset = Site.objects.all()
     serializer_class = SiteSerializer
     filterset_class = SiteFilter
-
-    def perform_save(self, serializer: Any) -> None:
-        crs = serializer.validated_data.pop("crs", "wgs84")
-        instance = serializer.instance or Site()
-        for key, value in serializer.validated_data.items():
-            setattr(instance, key, value)
-        serializer.instance = services.save_site(instance, crs=crs, by=self.request.user)
+    save_service = services.save_site  # the input's ``crs`` goes to the service by name
+    delete_service = services.delete_site

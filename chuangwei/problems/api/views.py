@@ -23,10 +23,10 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from chuangwei.core.errors import InvalidInput
 from chuangwei.standards.models import ProblemCategory
 
 from .. import services
+from ..actions import ACTIONS, ActionSpec, uploads
 from ..choices import PhotoKind, ProblemAction
 from ..filters import CalendarDayFilter, DeadlineRuleFilter, ProblemFilter
 from ..models import CalendarDay, DeadlineRule, Problem, ProblemEvent, ProblemPhoto
@@ -51,15 +51,6 @@ def _responses(ok: Any, ok_status: int = 200) -> dict[int, Any]:
 
 
 ACTION_RESPONSES = _responses(s.ProblemDetailSerializer)
-
-
-def _uploads(data: dict[str, Any], kind: str = PhotoKind.BEFORE) -> list[services.Upload]:
-    return [
-        services.Upload(
-            f, kind=kind, client_lng=data.get("client_lng"), client_lat=data.get("client_lat")
-        )
-        for f in data.get("photos") or []
-    ]
 
 
 def _action(name: str, input_class: type, *, doc: Any, photos: bool = False) -> Callable[..., Any]:
@@ -132,18 +123,6 @@ class ProblemViewSet(
             status=code,
         )
 
-    def _act(
-        self,
-        request: Request,
-        pk: Any,
-        input_class: type,
-        call: Callable[[Problem, dict[str, Any]], Any],
-    ) -> Response:
-        problem = self._problem(pk)
-        data = self._input(request, input_class)
-        call(problem, data)
-        return self._answer(problem)
-
     # Report ----------------------------------------------------------------------------
 
     @extend_schema(request=s.ReportInput, responses=_responses(s.ProblemDetailSerializer, 201))
@@ -161,98 +140,33 @@ class ProblemViewSet(
             address=data["address"],
             site=data["site"],
             severity=data["severity"],
-            uploads=_uploads(data),
+            uploads=uploads(data, PhotoKind.BEFORE),
             by=request.user,
         )
         return self._answer(problem, status.HTTP_201_CREATED)
 
 
 # Workflow steps ----------------------------------------------------------------------------
-# One POST action per step, generated from this table: (method name, URL segment, input,
-# summary, the service call, takes photos). The method names stay those of the viewset's
-# earlier hand-written actions, so the routes, URL names and OpenAPI operations are unchanged.
-
-Call = Callable[[Problem, dict[str, Any], Any], Any]
-
-
-def _noted(service: Callable[..., Any]) -> Call:
-    """A step whose only input is the note."""
-    return lambda p, d, user: service(p, by=user, note=d["note"])
+# One POST action per row of ``actions.ACTIONS``, at ``<pk>/<action-with-dashes>/``: it
+# validates the row's input serializer and calls the row's service, as the page does. The
+# method names (``dispatch_``, ``return_`` …) are those of the viewset's earlier hand-written
+# actions, so the routes, URL names and OpenAPI operation ids are unchanged.
 
 
-def _photographed(service: Callable[..., Any], kind: str) -> Call:
-    """A step with a note and photos of ``kind``."""
-    return lambda p, d, user: service(p, by=user, note=d["note"], uploads=_uploads(d, kind))
-
-
-def _merge(p: Problem, d: dict[str, Any], user: Any) -> Any:
-    return services.merge_problem(p, into=_merge_target(user, d["into"]), by=user, note=d["note"])
-
-
-def _dispatch(p: Problem, d: dict[str, Any], user: Any) -> Any:
-    return services.dispatch_problem(
-        p, by=user, unit=d["unit"], department=d["department"], due_at=d["due_at"], note=d["note"]
-    )
-
-
-STEPS: tuple[tuple[str, str, type, Any, Call, bool], ...] = (
-    ("confirm_report", "confirm-report", s.ConfirmReportInput,
-     _("Confirm a citizen report on site."), _noted(services.confirm_report), False),
-    ("accept", "accept", s.AcceptInput, _("Register the problem."),
-     _noted(services.accept_problem), False),
-    ("void", "void", s.VoidInput, _("Void an invalid report, with the reason."),
-     _noted(services.void_problem), False),
-    ("merge", "merge", s.MergeInput, _("Close as a duplicate of another open problem."),
-     _merge, False),
-    ("dispatch_", "dispatch", s.DispatchInput,
-     _("Send to the responsible unit with a deadline."), _dispatch, False),
-    ("return_", "return", s.ReturnInput, _("Return a mis-dispatched problem to the office."),
-     _noted(services.return_problem), False),
-    ("request_extension", "request-extension", s.RequestExtensionInput,
-     _("Ask for a later deadline."),
-     lambda p, d, user: services.request_extension(
-         p, by=user, requested_due_at=d["requested_due_at"], note=d["note"]), False),
-    ("approve_extension", "approve-extension", s.ApproveExtensionInput,
-     _("Grant the pending extension."),
-     lambda p, d, user: services.approve_extension(
-         p, by=user, due_at=d["due_at"], note=d["note"]), False),
-    ("reject_extension", "reject-extension", s.RejectExtensionInput,
-     _("Refuse the pending extension."), _noted(services.reject_extension), False),
-    ("request_pause", "request-pause", s.RequestPauseInput, _("Ask to park the problem."),
-     _noted(services.request_pause), False),
-    ("approve_pause", "approve-pause", s.ApprovePauseInput,
-     _("Park the problem: its deadline clock stops."), _noted(services.approve_pause), False),
-    ("reject_pause", "reject-pause", s.RejectPauseInput, _("Refuse the pending pause."),
-     _noted(services.reject_pause), False),
-    ("resume", "resume", s.ResumeInput, _("End the pause; the remaining time counts again."),
-     _noted(services.resume_problem), False),
-    ("submit", "submit", s.SubmitInput, _("Report the fix with after-photos."),
-     _photographed(services.submit_rectification, PhotoKind.AFTER), True),
-    ("self_fix", "self-fix", s.SelfFixInput, _("Fixed on the spot by the reporter."),
-     _photographed(services.self_fix_problem, PhotoKind.AFTER), True),
-    ("verify_pass", "verify-pass", s.VerifyPassInput, _("The fix holds: close."),
-     _photographed(services.verify_pass, PhotoKind.VERIFICATION), True),
-    ("verify_fail", "verify-fail", s.VerifyFailInput, _("The fix does not hold: rework."),
-     _photographed(services.verify_fail, PhotoKind.VERIFICATION), True),
-    ("reopen", "reopen", s.ReopenInput, _("Reopen a closed problem; a new clock starts."),
-     _noted(services.reopen_problem), False),
-    ("comment", "comment", s.CommentInput, _("Add a note to the timeline."),
-     _noted(services.comment_problem), False),
-    ("remind", "remind", s.RemindInput, _("Urge the unit."),
-     _noted(services.remind_problem), False),
-)  # fmt: skip
-
-
-def _step_action(name: str, path: str, input_class: type, doc: Any, call: Call, photos: bool) -> Any:  # fmt: skip
+def _step_action(spec: ActionSpec) -> Any:
     def step(self: ProblemViewSet, request: Request, pk: Any = None) -> Response:
-        return self._act(request, pk, input_class, lambda p, d: call(p, d, request.user))
+        problem = self._problem(pk)
+        data = self._input(request, spec.input)
+        spec.perform(problem, by=request.user, **spec.api_arguments(data, request.user))
+        return self._answer(problem)
 
-    step.__name__ = step.__qualname__ = name
-    return _action(path, input_class, doc=doc, photos=photos)(step)
+    step.__name__ = step.__qualname__ = spec.api_method
+    photos = spec.photo_kind is not None
+    return _action(spec.api_path, spec.input, doc=spec.summary, photos=photos)(step)
 
 
-for _step in STEPS:
-    setattr(ProblemViewSet, _step[0], _step_action(*_step))
+for _spec in ACTIONS.values():
+    setattr(ProblemViewSet, _spec.api_method, _step_action(_spec))
 
 
 def visible_problems(user: Any) -> QuerySet[Problem]:
@@ -266,22 +180,6 @@ def _rows(qs: QuerySet[Problem]) -> QuerySet[Problem]:
 
 def _with_detail(qs: QuerySet[Problem]) -> QuerySet[Problem]:
     return qs.prefetch_related("events", "photos", "requests")
-
-
-def _merge_target(user: Any, value: str) -> Problem:
-    """The problem named by code or id among those ``user`` sees (InvalidInput otherwise)."""
-    value = value.strip()
-    visible = visible_problems(user)
-    found = (
-        visible.filter(pk=int(value)).first()
-        if value.isdigit()
-        else visible.filter(code=value.upper()).first()
-    )
-    if found is None:
-        raise InvalidInput(
-            _("No such problem."), code="bad_merge_target", fields={"into": [_("No such problem.")]}
-        )
-    return found
 
 
 class ProblemEventFilter(django_filters.FilterSet):

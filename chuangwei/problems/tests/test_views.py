@@ -573,3 +573,30 @@ def test_office_adds_a_deadline_rule(client_as, ledger):
     data = {"category": ledger["category"].pk, "severity": "urgent", "amount": 2, "unit": "hours"}
     assert client_as("office").post(url("deadlinerule_create"), data).status_code == 302
     assert DeadlineRule.objects.get().amount == 2
+
+
+def test_deadline_rule_of_zero_hours_is_refused(client_as, ledger):
+    from chuangwei.problems.models import DeadlineRule
+
+    data = {"category": ledger["category"].pk, "severity": "urgent", "amount": 0, "unit": "hours"}
+    response = client_as("office").post(url("deadlinerule_create"), data)
+    assert response.context["form"].errors == {"amount": [gettext("Enter a positive number.")]}
+    assert DeadlineRule.objects.count() == 0
+
+
+def test_second_rule_for_every_category_at_one_severity_is_refused(client_as, ledger):
+    from chuangwei.problems.models import DeadlineRule
+
+    data = {"category": "", "severity": "urgent", "amount": 2, "unit": "hours"}
+    assert client_as("office").post(url("deadlinerule_create"), data).status_code == 302
+    response = client_as("office").post(url("deadlinerule_create"), {**data, "amount": 3})
+    assert response.context["form"].errors == {
+        "severity": [gettext("Edit the existing rule instead.")]
+    }
+    assert list(DeadlineRule.objects.values_list("amount", flat=True)) == [2]
+
+
+def test_office_deletes_a_holiday(client_as, ledger):
+    day = CalendarDay.objects.create(date="2026-10-01", is_workday=False, name="国庆节")
+    response = client_as("office").post(reverse("problems:calendarday_delete", args=[day.pk]))
+    assert (response.status_code, CalendarDay.objects.count()) == (302, 0)

@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from chuangwei.accounts.permissions import OfficeWrites, is_office
 from chuangwei.core.api import ScopedModelViewSet
 from chuangwei.core.errors import InvalidInput
 
@@ -87,16 +88,8 @@ class RankingSchemeViewSet(ScopedModelViewSet):
     queryset = RankingScheme.objects.all()
     serializer_class = s.RankingSchemeSerializer
     filterset_class = SchemeFilter
-    save_service = staticmethod(services.save_scheme)
-
-
-class SnapshotWritePermission(permissions.BasePermission):
-    def has_permission(self, request: Request, view: Any) -> bool:
-        if not request.user or not request.user.is_authenticated:
-            return False
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        return services.is_office(request.user)
+    save_service = services.save_scheme
+    delete_service = services.delete_scheme
 
 
 class RankingSnapshotViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
@@ -105,7 +98,7 @@ class RankingSnapshotViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[typ
     queryset = RankingSnapshot.objects.all()
     serializer_class = s.RankingSnapshotSerializer
     filterset_class = SnapshotFilter
-    permission_classes = [SnapshotWritePermission]
+    permission_classes = [OfficeWrites]
     lookup_value_regex = r"\d+"
 
     def get_queryset(self) -> QuerySet[RankingSnapshot]:
@@ -144,20 +137,12 @@ class AccountabilityRecordViewSet(ScopedModelViewSet):
     queryset = AccountabilityRecord.objects.all()
     serializer_class = s.AccountabilityRecordSerializer
     filterset_class = AccountabilityFilter
+    save_service = services.save_accountability_record
+    delete_service = services.delete_accountability_record
 
     def can_write(self, user: Any) -> bool:
-        return services.is_office(user)
+        return is_office(user)
 
     def get_editable_queryset(self) -> QuerySet[Any]:
         qs = AccountabilityRecord.objects.visible_to(self.request.user)
-        return qs if services.is_office(self.request.user) else qs.none()
-
-    def perform_save(self, serializer: Any) -> None:
-        instance = serializer.instance or AccountabilityRecord()
-        data = dict(serializer.validated_data)
-        problems = data.pop("problems", None)
-        for key, value in data.items():
-            setattr(instance, key, value)
-        serializer.instance = services.save_accountability_record(instance, by=self.request.user)
-        if problems is not None:
-            serializer.instance.problems.set(problems)
+        return qs if is_office(self.request.user) else qs.none()

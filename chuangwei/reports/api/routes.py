@@ -129,7 +129,8 @@ class MilestoneViewSet(ScopedModelViewSet):
     queryset = Milestone.objects.all()
     serializer_class = MilestoneSerializer
     filterset_class = MilestoneFilter
-    save_service = staticmethod(services.save_milestone)
+    save_service = services.save_milestone
+    delete_service = services.delete_milestone
 
 
 def register(router: DefaultRouter) -> None:

@@ -3,63 +3,33 @@
 from __future__ import annotations
 
 import logging
-import signal
-import threading
-from types import FrameType
+from collections.abc import Sequence
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
-from django.db import DatabaseError, close_old_connections, connection
+from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from chuangwei.core.workers import WorkerCommand
 from chuangwei.notifications import services
 
-logger = logging.getLogger("chuangwei.notifications")
 
-
-class Command(BaseCommand):
+class Command(WorkerCommand):
     help = (
         "Deliver outbox messages whose next attempt is due (new ones a request could not "
         "send, and retries). Runs once for cron, or with --loop until SIGTERM/SIGINT. "
         "Several copies may run at once: each message is claimed before it is sent."
     )
+    default_interval = 10.0
+    stopped_message = gettext_lazy("Notification worker stopped.")
+    logger = logging.getLogger("chuangwei.notifications")
+    failure_message = "notification worker round failed; retrying"
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--loop", action="store_true", help="keep running until stopped")
-        parser.add_argument(
-            "--interval", type=float, default=10.0, help="seconds between rounds with --loop"
-        )
+    def add_options(self, parser: CommandParser) -> None:
         parser.add_argument("--limit", type=int, default=500, help="messages per round")
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        if not options["loop"]:
-            self._round(options["limit"], quiet=False)
-            return
-        stop = threading.Event()
-
-        def request_stop(signum: int, frame: FrameType | None) -> None:
-            stop.set()
-
-        previous = {
-            sig: signal.signal(sig, request_stop) for sig in (signal.SIGTERM, signal.SIGINT)
-        }
-        try:
-            while not stop.is_set():
-                # A long-lived worker must survive a restarted database; never drop a
-                # connection that is inside a transaction, though.
-                if not connection.in_atomic_block:
-                    close_old_connections()
-                try:
-                    self._round(options["limit"], quiet=True)
-                except DatabaseError:
-                    logger.exception("notification worker round failed; retrying")
-                stop.wait(options["interval"])
-        finally:
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
-        self.stdout.write(_("Notification worker stopped."))
-
-    def _round(self, limit: int, *, quiet: bool) -> None:
-        sent = services.deliver_due(limit=limit)
-        if sent or not quiet:
-            self.stdout.write(_("Sent %(count)s notifications.") % {"count": sent})
+    def run_round(self, options: dict[str, Any], *, looping: bool) -> Sequence[str]:
+        sent = services.deliver_due(limit=options["limit"])
+        if looping and not sent:
+            return []
+        return [_("Sent %(count)s notifications.") % {"count": sent}]

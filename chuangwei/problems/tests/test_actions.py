@@ -1,0 +1,52 @@
+"""The one action table (actions.ACTIONS) drives the pages, the API and the forms."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from chuangwei.problems import workflow
+from chuangwei.problems.actions import ACTIONS
+from chuangwei.problems.api.views import ProblemViewSet
+from chuangwei.problems.choices import PhotoKind
+from chuangwei.problems.choices import ProblemStatus as S
+
+from .images import make_jpeg, uploaded
+from .test_transitions import drive
+
+JPEG = make_jpeg(96, 72, text="verify")
+
+
+def test_every_workflow_step_has_one_row():
+    assert set(ACTIONS) == set(workflow.STEPS)
+
+
+@pytest.mark.parametrize("action", list(workflow.STEPS))
+def test_every_row_is_a_page_route_and_an_api_action(action):
+    spec = ACTIONS[action]
+    assert reverse(f"problems:problem_{action}", args=[1]) == f"/problems/1/{action}/"
+    assert getattr(ProblemViewSet, spec.api_method).url_path == spec.api_path
+
+
+def test_page_verification_stores_verification_photos(client_as, ledger, report):
+    problem = drive(ledger, report, "submitted")
+    response = client_as("inspector").post(
+        reverse("problems:problem_verify_pass", args=[problem.pk]), {"photos": [uploaded(JPEG)]}
+    )
+    assert response.status_code == 302
+    assert list(problem.photos.exclude(kind="after").values_list("kind", flat=True)) == [
+        PhotoKind.VERIFICATION
+    ]
+
+
+def test_api_verification_stores_verification_photos(api_as, ledger, report):
+    problem = drive(ledger, report, "submitted")
+    response = api_as("inspector").post(
+        f"/api/v1/problems/{problem.pk}/verify-pass/",
+        {"photos": [uploaded(JPEG)]},
+        format="multipart",
+    )
+    assert (response.status_code, response.json()["status"]) == (200, S.CLOSED)
+    assert list(problem.photos.exclude(kind="after").values_list("kind", flat=True)) == [
+        PhotoKind.VERIFICATION
+    ]
