@@ -121,3 +121,10 @@ def test_site_list_query_count_is_pinned(client_as, config_rows, django_assert_n
         6, info="session, user, scope, unread, count, page; filter options cached"
     ):
         client.get(reverse("places:site_list"))
+
+
+def test_site_points_without_a_filter_are_every_visible_site(client_as, config_rows):
+    office = client_as("office").get(reverse("places:sites_points")).json()
+    handler_b = client_as("handler_b").get(reverse("places:sites_points")).json()
+    assert [row[2] for row in office["sites"]] == [config_rows["site"].name]
+    assert handler_b["sites"] == []
