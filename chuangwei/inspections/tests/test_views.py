@@ -553,3 +553,19 @@ def test_planning_from_a_draw_without_sheets_shows_one_short_message(
     assert response.context["error"] == (
         "无法创建该检查任务。 10 个点位没有评分表（类型：主干道），请选择默认评分表或为这些类型发布评分表。"
     )
+
+
+@pytest.mark.parametrize("more", [2, 5])
+def test_sheet_list_reads_the_site_types_with_the_sheets(
+    client_as: Any, insp: dict[str, Any], more: int, django_assert_num_queries: Any
+) -> None:
+    from chuangwei.inspections.models import ScoreSheet
+    from chuangwei.places.tests.factories import SiteTypeFactory
+
+    for n in range(more):
+        ScoreSheet.objects.create(code=f"X{n}", name=f"测评表{n}", site_type=SiteTypeFactory())
+    client = client_as("office")
+    client.get(reverse("inspections:sheet_list"))
+    with django_assert_num_queries(6, info="session, user, scope, count, page, unread badge"):
+        response = client.get(reverse("inspections:sheet_list"))
+    assert response.context["paginator"].count == 1 + more
