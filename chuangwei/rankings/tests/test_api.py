@@ -142,3 +142,21 @@ def test_accountability_with_deadline_before_issue_is_refused(history, api_as):
     assert response.status_code == 400
     assert "deadline" in response.json()["error"]["fields"]
     assert not AccountabilityRecord.objects.exists()
+
+
+@pytest.mark.parametrize("records", [2, 4])
+def test_accountability_list_reads_the_problems_of_all_records_at_once(
+    ledger, report, api_as, records, django_assert_num_queries
+):
+    for n in range(records):
+        record = AccountabilityRecord.objects.create(
+            kind="circulate", unit=ledger["street_a"], reason="整改不力", issued_on=date(2026, 3, 2)
+        )
+        record.problems.set(
+            [report(point=(117.301 + 0.001 * n, 34.81 + 0.001 * k)) for k in (0, 1)]
+        )
+    api = api_as("office")
+    api.get("/api/v1/accountability-records/")  # the scope is read once per user object
+    with django_assert_num_queries(3, info="count, page, the records' problems"):
+        body = api.get("/api/v1/accountability-records/").json()
+    assert [len(r["problems"]) for r in body["results"]] == [2] * records
