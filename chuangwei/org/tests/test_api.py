@@ -107,10 +107,3 @@ def test_work_line_create_matrix(api_as, org_tree, persona):
         201 if persona in WRITERS else 401 if persona == "anonymous" else 403
     )
     assert WorkLine.objects.count() == (1 if persona in WRITERS else 0)
-
-
-def test_org_unit_list_query_count(api_as, org_tree, django_assert_num_queries):
-    client = api_as("office")
-    client.get("/api/v1/org-units/")  # the forced user caches its scope after the first call
-    with django_assert_num_queries(2):  # count + page
-        client.get("/api/v1/org-units/")
