@@ -233,3 +233,17 @@ def test_constant(client):
         "test_other_raises",
         "test_constant",
     ]
+
+
+def test_query_pins_are_exact():
+    """A pin says how many queries a page costs: ``django_assert_max_num_queries`` would let
+    an N+1 in under its ceiling (ARCHITECTURE.md §7)."""
+    offenders = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path in suite_modules()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "id", getattr(node.func, "attr", ""))
+        == "django_assert_max_num_queries"
+    ]
+    assert offenders == []

@@ -100,7 +100,7 @@ def test_attribute_api(o311: dict[str, Any], api_as: Any) -> None:
 
 
 def test_list_query_counts(
-    o311: dict[str, Any], api_as: Any, django_assert_max_num_queries: Any
+    o311: dict[str, Any], api_as: Any, django_assert_num_queries: Any
 ) -> None:
     from chuangwei.open311 import services
     from chuangwei.open311.models import Open311Client
@@ -109,7 +109,7 @@ def test_list_query_counts(
         services.create_client(Open311Client(name=f"应用{index}"), by=None)
     services.create_default_attributes(by=None)
     api = api_as("office")
-    with django_assert_max_num_queries(6):
+    with django_assert_num_queries(3):
         assert len(api.get(CLIENTS).json()["results"]) == 11
-    with django_assert_max_num_queries(6):
+    with django_assert_num_queries(2):
         assert len(api.get(ATTRIBUTES).json()["results"]) == 6
