@@ -429,7 +429,7 @@ def test_the_map_picker_gets_district_outlines_with_names_only(public: dict[str,
     data = Client().get("/public/report/outlines.json").json()
     assert data["type"] == "FeatureCollection"
     assert [f["properties"] for f in data["features"]] == [{"name": "甲区"}]
-    assert data["features"][0]["geometry"]["type"] in ("Polygon", "MultiPolygon")
+    assert data["features"][0]["geometry"]["type"] == "Polygon"
 
 
 def test_the_report_form_names_the_outlines_url(public: dict[str, Any]) -> None:
