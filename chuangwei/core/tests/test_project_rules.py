@@ -247,3 +247,17 @@ def test_query_pins_are_exact():
         == "django_assert_max_num_queries"
     ]
     assert offenders == []
+
+
+def test_statuses_are_asserted_exactly():
+    """``status_code in (401, 403)`` passes for the wrong refusal; say which one it is."""
+    offenders = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path in suite_modules()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Compare)
+        and isinstance(node.left, ast.Attribute)
+        and node.left.attr == "status_code"
+        and any(isinstance(op, ast.In | ast.NotIn) for op in node.ops)
+    ]
+    assert offenders == []
