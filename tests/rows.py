@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -689,3 +690,18 @@ def public_services(w: dict[str, Any], at: list[str]) -> list[Any]:
         category.is_public = True
         save_problem_category(category, by=None)
     return made
+
+
+def service_requests(w: dict[str, Any], at: list[str]) -> list[Any]:
+    """Problems (with a photo) of a category offered as an Open311 service."""
+    from chuangwei.standards.services import save_problem_category
+
+    category = w["category"]
+    if not category.is_public:
+        category.public_name, category.is_public = category.name, True
+        save_problem_category(category, by=None)
+    return problems_with_photos(w, at)
+
+
+def problems_losing_points(w: dict[str, Any], at: list[str]) -> list[Any]:
+    return problems(w, at, points_lost=Decimal("1.5"))

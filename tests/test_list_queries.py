@@ -57,12 +57,13 @@ class Listing:
     per_row: int = 1
     persona: str = "office"
     unit: str = "street_a"
-    query: str = ""
+    query: str | Callable[[dict[str, Any]], str] = ""
     count: Callable[[Any], int] = listed
 
-    def path(self) -> str:
+    def path(self, world: dict[str, Any]) -> str:
         path = self.url if self.url.startswith("/") else reverse(self.url)
-        return f"{path}?{self.query}" if self.query else path
+        query = self.query(world) if callable(self.query) else self.query
+        return f"{path}?{query}" if query else path
 
 
 # Pages: ObjectListView subclasses (session, office unless said otherwise).
@@ -100,7 +101,7 @@ PAGES = [
     Listing("reports:milestone_list", rows.milestones, 6),
 ]
 
-# Other list pages and JSON lists of the UI.
+# Other list pages, JSON lists of the UI, and Open311 (GeoReport v2) lists.
 OTHER_PAGES = [
     Listing(
         "problems:mine",
@@ -138,6 +139,30 @@ OTHER_PAGES = [
     Listing("public:survey_list", rows.surveys, 5, count=in_context("surveys")),
     Listing("public:poll_list", rows.polls, 5, count=in_context("polls")),
     Listing("inspections:patrol_coverage", rows.grids, 7, per_row=2, count=in_context("rows")),
+    Listing(
+        "rankings:points_lost_problems",
+        rows.problems_losing_points,
+        7,
+        persona="handler_a",
+        query=lambda w: f"unit={w['district'].pk}&period=month&day=2026-03-15",
+        count=in_context("problems"),
+    ),
+    Listing(
+        "/open311/v2/services.json",
+        rows.public_services,
+        1,
+        persona="anonymous",
+        count=lambda r: len(r.json()),
+    ),
+    Listing(
+        "/open311/v2/requests.json",
+        rows.service_requests,
+        4,
+        persona="anonymous",
+        query="start_date=2026-03-01T00:00:00%2B08:00&end_date=2026-03-31T00:00:00%2B08:00"
+        "&extensions=true",
+        count=lambda r: len(r.json()),
+    ),
 ]
 
 # /api/v1/ list endpoints (token, office unless said otherwise).
@@ -209,8 +234,8 @@ def token_client(user: Any) -> APIClient:
     return client
 
 
-def open_pinned(listing: Listing, client: Any, assert_queries: Any) -> Any:
-    url = listing.path()
+def open_pinned(listing: Listing, world: dict[str, Any], client: Any, assert_queries: Any) -> Any:
+    url = listing.path(world)
     client.get(url)  # fills the per-process filter options, as any earlier visitor did
     with assert_queries(listing.queries):
         response = client.get(url)
@@ -228,7 +253,7 @@ def test_list_page_runs_a_fixed_number_of_queries(
     n: int,
 ) -> None:
     listing.make(ledger, [listing.unit] * n)
-    response = open_pinned(listing, client_as(listing.persona), django_assert_num_queries)
+    response = open_pinned(listing, ledger, client_as(listing.persona), django_assert_num_queries)
     assert listing.count(response) == listing.base + listing.per_row * n
 
 
@@ -242,7 +267,7 @@ def test_list_endpoint_runs_a_fixed_number_of_queries(
 ) -> None:
     listing.make(ledger, [listing.unit] * n)
     response = open_pinned(
-        listing, token_client(ledger[listing.persona]), django_assert_num_queries
+        listing, ledger, token_client(ledger[listing.persona]), django_assert_num_queries
     )
     assert listing.count(response) == listing.base + listing.per_row * n
 
