@@ -111,13 +111,8 @@ def test_grid_form_rejects_bad_geojson_in_chinese(client_as, config_rows):
     assert "边界" in response.content.decode()
 
 
-def test_site_list_query_count_is_pinned(client_as, config_rows, django_assert_num_queries):
-    from chuangwei.places.tests.factories import SiteFactory
-
-    SiteFactory.create_batch(3, site_type=config_rows["sitetype"], unit=config_rows["orgunit"])
-    client = client_as("office")
-    client.get(reverse("places:site_list"))
-    with django_assert_num_queries(
-        6, info="session, user, scope, unread, count, page; filter options cached"
-    ):
-        client.get(reverse("places:site_list"))
+def test_site_points_without_a_filter_are_every_visible_site(client_as, config_rows):
+    office = client_as("office").get(reverse("places:sites_points")).json()
+    handler_b = client_as("handler_b").get(reverse("places:sites_points")).json()
+    assert [row[2] for row in office["sites"]] == [config_rows["site"].name]
+    assert handler_b["sites"] == []

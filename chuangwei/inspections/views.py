@@ -179,6 +179,7 @@ def task_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 class SheetListView(ObjectListView):
     model = ScoreSheet
+    queryset = ScoreSheet.objects.select_related("site_type")
     title = gettext_lazy("Score sheets")
     filterset_class = ScoreSheetFilter
     url_names = {"detail": "inspections:sheet_detail", "create": "inspections:sheet_create"}

@@ -282,6 +282,7 @@ def sites_points(request: HttpRequest) -> JsonResponse:
     filterset = SiteFilter(
         request.GET or None, queryset=Site.objects.visible_to(request.user), request=request
     )
-    qs = filterset.qs if filterset.is_valid() else Site.objects.none()
+    # No parameters is no filter (an unbound form is never valid): every visible row.
+    qs = filterset.qs if not filterset.is_bound or filterset.is_valid() else Site.objects.none()
     rows = list(qs.values_list("lng", "lat", "name", "site_type__name", "pk")[:20000])
     return JsonResponse({"sites": rows})

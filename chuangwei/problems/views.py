@@ -308,7 +308,8 @@ def map_points(request: HttpRequest) -> JsonResponse:
     filterset = ProblemFilter(
         request.GET or None, queryset=visible_problems(request.user), request=request
     )
-    qs = filterset.qs if filterset.is_valid() else Problem.objects.none()
+    # No parameters is no filter (an unbound form is never valid): every visible row.
+    qs = filterset.qs if not filterset.is_bound or filterset.is_valid() else Problem.objects.none()
     rows = list(qs.values_list("lng", "lat", "code", "status", "pk")[:MAP_POINTS_LIMIT])
     labels = {k: str(v) for k, v in ProblemStatus.choices}
     points = [

@@ -347,3 +347,134 @@ def test_role_check_rule_sees_comparisons_and_scope_reads():
         "s.manages_config",
         "roles & {Role.GRID_WORKER}",
     ]
+
+
+# Tests assert what they mean (ARCHITECTURE.md §7) ------------------------------------------
+#
+# A test function checks something when its body holds one of:
+# - an ``assert`` statement (not of a constant: ``assert True`` checks nothing);
+# - ``pytest.raises(...)`` or ``pytest.warns(...)``;
+# - ``django_assert_num_queries(...)`` or ``django_assert_max_num_queries(...)``;
+# - a call of a helper whose name says it asserts: ``assert_…`` (ours, and mocks'
+#   ``assert_called_once_with``…), or Playwright's ``expect(…)``.
+# A helper named ``assert_…`` must itself check something by the same rules.
+
+QUERY_PINS = {"django_assert_num_queries", "django_assert_max_num_queries"}
+
+
+def suite_modules():
+    for base in (PACKAGE, ROOT / "tests"):
+        yield from sorted(base.rglob("test_*.py"))
+
+
+def support_modules():
+    """Every module of a tests folder (helpers, conftests, factories) and the root conftest."""
+    yield ROOT / "conftest.py"
+    for base in (PACKAGE, ROOT / "tests"):
+        for path in sorted(base.rglob("*.py")):
+            if "tests" in path.relative_to(ROOT).parts:
+                yield path
+
+
+def is_checking_call(call: ast.Call) -> bool:
+    func = call.func
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+        if func.value.id == "pytest":
+            return func.attr in {"raises", "warns"}
+    name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+    return name in QUERY_PINS or name == "expect" or name.startswith("assert_")
+
+
+def checks_something(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assert) and not isinstance(node.test, ast.Constant):
+            return True
+        if isinstance(node, ast.Call) and is_checking_call(node):
+            return True
+    return False
+
+
+def _functions(path: Path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            yield node
+        elif isinstance(node, ast.ClassDef):
+            for member in node.body:
+                if isinstance(member, ast.FunctionDef | ast.AsyncFunctionDef):
+                    yield member
+
+
+def test_every_test_function_asserts_something():
+    offenders = [
+        f"{path.relative_to(ROOT)}:{function.lineno} {function.name}"
+        for path in suite_modules()
+        for function in _functions(path)
+        if function.name.startswith("test") and not checks_something(function)
+    ]
+    assert offenders == []
+
+
+def test_every_assert_helper_asserts_something():
+    offenders = [
+        f"{path.relative_to(ROOT)}:{function.lineno} {function.name}"
+        for path in support_modules()
+        for function in _functions(path)
+        if function.name.startswith("assert_") and not checks_something(function)
+    ]
+    assert offenders == []
+
+
+def test_the_assertion_rule_tells_checking_from_silent_tests():
+    source = """
+def test_asserts(): assert 1 + 1 == 2
+def test_raises():
+    with pytest.raises(ValueError): int("x")
+def test_warns():
+    with pytest.warns(UserWarning): warn()
+def test_pins(django_assert_num_queries):
+    with django_assert_num_queries(0): pass
+def test_helper(): assert_close(1, 1)
+def test_mock(m): m.assert_called_once_with(1)
+def test_browser(page): expect(page.locator("h1")).to_have_text("首页")
+def test_silent(client): client.get("/")
+def test_other_raises(thing): thing.raises(ValueError)
+def test_constant(client):
+    client.get("/")
+    assert True
+"""
+    functions = {f.name: f for f in ast.parse(source).body}
+    verdicts = {name: checks_something(f) for name, f in functions.items()}
+    assert [name for name, ok in verdicts.items() if not ok] == [
+        "test_silent",
+        "test_other_raises",
+        "test_constant",
+    ]
+
+
+def test_query_pins_are_exact():
+    """A pin says how many queries a page costs: ``django_assert_max_num_queries`` would let
+    an N+1 in under its ceiling (ARCHITECTURE.md §7)."""
+    offenders = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path in suite_modules()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "id", getattr(node.func, "attr", ""))
+        == "django_assert_max_num_queries"
+    ]
+    assert offenders == []
+
+
+def test_statuses_are_asserted_exactly():
+    """``status_code in (401, 403)`` passes for the wrong refusal; say which one it is."""
+    offenders = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path in suite_modules()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Compare)
+        and isinstance(node.left, ast.Attribute)
+        and node.left.attr == "status_code"
+        and any(isinstance(op, ast.In | ast.NotIn) for op in node.ops)
+    ]
+    assert offenders == []

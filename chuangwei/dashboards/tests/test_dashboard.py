@@ -202,7 +202,8 @@ def test_the_api_returns_the_same_figures(api_as, march):
 
 
 def test_the_api_refuses_anonymous_callers(api_as):
-    assert api_as("anonymous").get("/api/v1/dashboard-summaries/").status_code in (401, 403)
+    response = api_as("anonymous").get("/api/v1/dashboard-summaries/")
+    assert (response.status_code, response.json()["error"]["code"]) == (401, "not_authenticated")
 
 
 def test_a_long_period_is_counted_per_month(client_as, march):

@@ -34,21 +34,6 @@ def test_inbox_lists_newest_first_with_unread_bold(personas, client_as):
     assert response.text.count("cw-unread") == 1
 
 
-def test_inbox_query_count_is_fixed(personas, client_as, django_assert_num_queries):
-    NotificationFactory.create_batch(3, recipient=personas["handler_a"])
-    client = client_as("handler_a")
-    with django_assert_num_queries(7, info="session, user, scope, unread badge, count, page, …"):
-        client.get(INBOX)
-
-
-def test_outbox_query_count_is_fixed(personas, client_as, django_assert_num_queries):
-    for name in ("handler_a", "handler_b", "leader"):
-        OutboxMessageFactory(recipient=personas[name], status=OutboxStatus.FAILED)
-    client = client_as("office")
-    with django_assert_num_queries(6, info="session, user, scope, unread badge, count, page"):
-        client.get(OUTBOX)
-
-
 def test_read_own_notice_marks_it_and_follows_the_link(personas, client_as):
     notice = NotificationFactory(recipient=personas["handler_a"], link="/places/sites/3/")
     response = client_as("handler_a").post(f"/notifications/{notice.pk}/read/")

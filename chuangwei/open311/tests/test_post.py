@@ -130,7 +130,7 @@ def test_multipart_media_is_stored_as_a_photo(o311: dict[str, Any], client: Any)
     assert listed["media_url"] == f"http://testserver/media/{photo.public_copy.name}"
 
 
-def _refused(
+def assert_refused(
     client: Any, fields: dict[str, Any], status: int, fmt: str = "json", **extra: Any
 ) -> Any:
     before = _counts()
@@ -169,14 +169,14 @@ def test_bad_input_stores_nothing(
     fields = fms_fields(**overrides)
     for key in [k for k, v in overrides.items() if v is None]:
         fields.pop(key, None)
-    response = _refused(client, fields, status)
+    response = assert_refused(client, fields, status)
     body = response.json()
     assert [e["code"] for e in body] == [status] * len(body)
     assert all(e["description"] for e in body)
 
 
 def test_bad_input_error_in_xml(o311: dict[str, Any], client: Any) -> None:
-    response = _refused(client, fms_fields(service_code="99999"), 404, fmt="xml")
+    response = assert_refused(client, fms_fields(service_code="99999"), 404, fmt="xml")
     root = xml(response)
     assert root.tag == "errors"
     assert children(root) == ["error"]
@@ -193,16 +193,17 @@ def test_required_attribute_missing(o311: dict[str, Any], client: Any) -> None:
         required=True,
         description="几袋？",
     )
-    response = _refused(client, fms_fields(), 400)
+    response = assert_refused(client, fms_fields(), 400)
     assert "bags" in response.json()[0]["description"]
-    _refused(client, fms_fields(**{"attribute[bags]": "many"}), 400)
+    assert_refused(client, fms_fields(**{"attribute[bags]": "many"}), 400)
 
 
 def test_revoked_client_is_refused(o311: dict[str, Any], client: Any) -> None:
     from chuangwei.open311 import services
 
     services.revoke_client(o311["client"], by=o311["admin"])
-    _refused(client, fms_fields(), 403)
+    response = assert_refused(client, fms_fields(), 403)
+    assert response.json() == [{"code": 403, "description": "提交诉求需要有效的 api_key。"}]
 
 
 @pytest.mark.parametrize(
@@ -218,28 +219,31 @@ def test_revoked_client_is_refused(o311: dict[str, Any], client: Any) -> None:
 def test_garbage_bodies_are_400(
     o311: dict[str, Any], client: Any, content_type: str, body: bytes
 ) -> None:
-    response = _refused(client, body, 400, content_type=content_type, QUERY_STRING=f"api_key={KEY}")
+    response = assert_refused(
+        client, body, 400, content_type=content_type, QUERY_STRING=f"api_key={KEY}"
+    )
     assert response.json()[0]["code"] == 400
 
 
 def test_garbage_form_body_is_400(o311: dict[str, Any], client: Any) -> None:
-    _refused(
+    assert_refused(
         client,
         b"<xml>api_key=" + KEY.encode() + b"&&&===%%%\xff",
         403,
         content_type="application/x-www-form-urlencoded",
     )
     body = f"api_key={KEY}&service_code=06010&lat=%%%&long=1e999".encode()
-    _refused(client, body, 400, content_type="application/x-www-form-urlencoded")
+    assert_refused(client, body, 400, content_type="application/x-www-form-urlencoded")
 
 
 def test_broken_multipart_is_400(o311: dict[str, Any], client: Any) -> None:
-    _refused(
+    response = assert_refused(
         client,
         b'--xx\r\nContent-Disposition: form-data; name="api_key"\r\n\r\n' + KEY.encode(),
         400,
         content_type="multipart/form-data; boundary=",
     )
+    assert response.json() == [{"code": 400, "description": "无法读取请求体。"}]
 
 
 def test_oversize_media_is_413(o311: dict[str, Any], client: Any, settings: Any) -> None:
@@ -247,7 +251,7 @@ def test_oversize_media_is_413(o311: dict[str, Any], client: Any, settings: Any)
 
     settings.CHUANGWEI_MAX_PHOTO_BYTES = 20_000
     photo = uploaded(make_jpeg(2400, 1800, text="big", quality=95))
-    response = _refused(client, fms_fields(media=photo), 413)
+    response = assert_refused(client, fms_fields(media=photo), 413)
     assert response.json()[0]["code"] == 413
 
 
@@ -255,14 +259,17 @@ def test_not_an_image_is_400(o311: dict[str, Any], client: Any) -> None:
     from chuangwei.problems.tests.images import uploaded
 
     fake = uploaded(b"MZ\x90\x00 not a photo", name="evil.jpg")
-    _refused(client, fms_fields(media=fake), 400)
+    response = assert_refused(client, fms_fields(media=fake), 400)
+    assert response.json() == [
+        {"code": 400, "description": "该文件不是照片，请上传JPEG、PNG或WebP格式的图片。"}
+    ]
 
 
 def test_flood_from_one_ip_gets_429(o311: dict[str, Any], client: Any, settings: Any) -> None:
     settings.CHUANGWEI_OPEN311_IP_RATE = "3/m"
     for _ in range(3):
         assert client.post(BASE + "requests.json", fms_fields()).status_code == 201
-    response = _refused(client, fms_fields(), 429)
+    response = assert_refused(client, fms_fields(), 429)
     assert response.json()[0]["code"] == 429
     other = client.post(BASE + "requests.json", fms_fields(), REMOTE_ADDR="10.0.0.9")
     assert other.status_code == 201
@@ -284,7 +291,7 @@ def test_client_rate_limit(o311: dict[str, Any], client: Any) -> None:
             client.post(BASE + "requests.json", fms_fields(), REMOTE_ADDR=address).status_code
             == 201
         )
-    _refused(client, fms_fields(), 429, REMOTE_ADDR="10.0.1.9")
+    assert_refused(client, fms_fields(), 429, REMOTE_ADDR="10.0.1.9")
 
 
 def test_flood_from_one_device_gets_429(o311: dict[str, Any], client: Any, settings: Any) -> None:
@@ -295,7 +302,7 @@ def test_flood_from_one_device_gets_429(o311: dict[str, Any], client: Any, setti
             client.post(BASE + "requests.json", fields, REMOTE_ADDR=f"10.0.2.{index}").status_code
             == 201
         )
-    _refused(client, fms_fields(device_id="phone-1"), 429, REMOTE_ADDR="10.0.2.9")
+    assert_refused(client, fms_fields(device_id="phone-1"), 429, REMOTE_ADDR="10.0.2.9")
 
 
 def test_post_needs_no_csrf_token(o311: dict[str, Any]) -> None:
@@ -307,13 +314,13 @@ def test_post_needs_no_csrf_token(o311: dict[str, Any]) -> None:
 
 def test_body_over_the_size_limit_is_413(o311: dict[str, Any], client: Any, settings: Any) -> None:
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2_000
-    response = _refused(client, fms_fields(description="很" * 1500), 413)
+    response = assert_refused(client, fms_fields(description="很" * 1500), 413)
     assert response.json()[0]["code"] == 413
 
 
 def test_every_fault_of_a_request_is_reported_at_once(o311: dict[str, Any], client: Any) -> None:
     fields = fms_fields(email="not-an-email", phone="call me maybe", lat="north")
-    body = _refused(client, fields, 400).json()
+    body = assert_refused(client, fields, 400).json()
     assert [e["code"] for e in body] == [400, 400, 400]
     assert [e["description"] for e in body] == [
         "lat 必须是十进制数。",

@@ -60,7 +60,7 @@ def test_org_unit_create_matrix(api_as, org_tree, persona):
         created = OrgUnit.objects.get(code="370402003")
         assert created.path == f"{org_tree['district'].path}{created.pk}/"
     else:
-        assert response.status_code in (401, 403)
+        assert response.status_code == (401 if persona == "anonymous" else 403)
         assert OrgUnit.objects.count() == before
 
 
@@ -107,10 +107,3 @@ def test_work_line_create_matrix(api_as, org_tree, persona):
         201 if persona in WRITERS else 401 if persona == "anonymous" else 403
     )
     assert WorkLine.objects.count() == (1 if persona in WRITERS else 0)
-
-
-def test_org_unit_list_query_count(api_as, org_tree, django_assert_num_queries):
-    client = api_as("office")
-    client.get("/api/v1/org-units/")  # the forced user caches its scope after the first call
-    with django_assert_num_queries(2):  # count + page
-        client.get("/api/v1/org-units/")

@@ -238,6 +238,14 @@ def test_map_points_follow_the_filter(client_as, ledger, report):
     assert data["truncated"] is False
 
 
+def test_map_points_without_a_filter_are_every_visible_problem(client_as, ledger, report):
+    in_a, in_b = report(), report(point=IN_B)
+    office = client_as("office").get(url("map_points")).json()
+    handler_b = client_as("handler_b").get(url("map_points")).json()
+    assert sorted(p[2] for p in office["points"]) == sorted([in_a.code, in_b.code])
+    assert [p[2] for p in handler_b["points"]] == [in_b.code]
+
+
 def test_map_page_renders(client_as, ledger):
     assert client_as("office").get(url("map")).status_code == 200
 

@@ -77,13 +77,13 @@ def test_moderation_page_query_count(
     citizen_report: Any,
     public: dict[str, Any],
     client_as: Any,
-    django_assert_max_num_queries: Any,
+    django_assert_num_queries: Any,
 ) -> None:
     for i in range(5):
         problem = citizen_report(lng=IN_A[0] + 0.001 * i)
         services.propose_exposure(problem, title=f"曝光{i}", by=public["office"])
     client = client_as("office")
-    with django_assert_max_num_queries(12):
+    with django_assert_num_queries(6):
         assert client.get("/public/manage/moderation/").status_code == 200
 
 
@@ -144,7 +144,7 @@ def test_leader_reads_results_but_cannot_create(public: dict[str, Any], client_a
 
 
 def test_survey_results_page_shows_exact_numbers(
-    public: dict[str, Any], client_as: Any, django_assert_max_num_queries: Any
+    public: dict[str, Any], client_as: Any, django_assert_num_queries: Any
 ) -> None:
     survey = services.create_survey(
         title="满意度",
@@ -159,7 +159,7 @@ def test_survey_results_page_shows_exact_numbers(
             survey, district_id=public["district"].pk, answers={q.pk: choice}, device_id=device
         )
     client = client_as("leader")
-    with django_assert_max_num_queries(10):
+    with django_assert_num_queries(9):
         page = client.get(f"/public/manage/surveys/{survey.pk}/")
     results = page.context["results"]
     assert [(r.district, r.responses, r.positive, r.answers, r.rate) for r in results.rows] == [
@@ -191,14 +191,14 @@ def test_public_categories_api_is_open(public: dict[str, Any], api_as: Any) -> N
 
 
 def test_exposures_api_lists_only_published(
-    citizen_report: Any, public: dict[str, Any], api_as: Any, django_assert_max_num_queries: Any
+    citizen_report: Any, public: dict[str, Any], api_as: Any, django_assert_num_queries: Any
 ) -> None:
     shown = services.propose_exposure(citizen_report(), title="已发布", by=public["office"])
     services.moderate_exposure(shown, decision="approve", by=public["office"])
     services.propose_exposure(
         citizen_report(lng=IN_A[0] + 0.002), title="待审", by=public["office"]
     )
-    with django_assert_max_num_queries(4):
+    with django_assert_num_queries(3):
         data = api_as("anonymous").get("/api/v1/exposures/").json()
     assert [e["title"] for e in data["results"]] == ["已发布"]
     assert data["results"][0]["photos"][0]["url"].startswith(f"/public/exposure/{shown.pk}/")
@@ -246,7 +246,7 @@ def test_load_command_is_idempotent(public: dict[str, Any]) -> None:
 
 
 def test_survey_and_poll_lists_query_count(
-    public: dict[str, Any], client_as: Any, django_assert_max_num_queries: Any
+    public: dict[str, Any], client_as: Any, django_assert_num_queries: Any
 ) -> None:
     for i in range(4):
         services.create_survey(
@@ -258,9 +258,9 @@ def test_survey_and_poll_lists_query_count(
         services.create_poll(title=f"投票{i}", options=["a", "b"], by=public["office"])
     client = client_as("office")
     client.get("/public/manage/surveys/")  # warm the session and menu
-    with django_assert_max_num_queries(8):
+    with django_assert_num_queries(5):
         assert client.get("/public/manage/surveys/").status_code == 200
-    with django_assert_max_num_queries(8):
+    with django_assert_num_queries(5):
         assert client.get("/public/manage/polls/").status_code == 200
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status, viewsets
@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from chuangwei.accounts.permissions import OfficeWrites, is_office
 from chuangwei.core.api import ScopedModelViewSet
 from chuangwei.core.errors import InvalidInput
+from chuangwei.problems.models import Problem
 
 from .. import selectors, services
 from ..filters import AccountabilityFilter, SchemeFilter, SnapshotFilter
@@ -134,7 +135,10 @@ class RankingSnapshotViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[typ
 class AccountabilityRecordViewSet(ScopedModelViewSet):
     """通报批评, 约谈, 限期整改 and 问责 records; visible by the target unit's subtree."""
 
-    queryset = AccountabilityRecord.objects.all()
+    # Each row lists its problems' ids: read them for the whole page at once.
+    queryset = AccountabilityRecord.objects.prefetch_related(
+        Prefetch("problems", queryset=Problem.objects.only("id"))
+    )
     serializer_class = s.AccountabilityRecordSerializer
     filterset_class = AccountabilityFilter
     save_service = services.save_accountability_record

@@ -60,7 +60,19 @@ def test_only_the_office_changes_a_draft(client_as, personas, persona, action):
             "office": "市创卫办", "period_start": "2026-03-01", "period_end": "2026-03-15"}  # fmt: skip
     response = client_as(persona).post(f"/reports/briefings/{briefing.pk}/{action}/", data)
     if persona in WRITERS:
-        assert response.status_code in (200, 302)
+        fresh = Briefing.objects.get(pk=briefing.pk)
+        changed = {
+            "generate": ("draft", "queued", briefing.headline, 6),
+            "submit": ("draft", "idle", briefing.headline, 6),  # refused: not generated yet
+            "edit": ("draft", "idle", "新标题", 6),
+            "sections": ("draft", "idle", briefing.headline, 7),
+        }[action]
+        assert (response.status_code, response["Location"]) == (
+            302,
+            f"/reports/briefings/{briefing.pk}/",
+        )
+        state = (fresh.status, fresh.generation_status, fresh.headline, fresh.sections.count())
+        assert state == changed
     else:
         assert response.status_code == 404
         fresh = Briefing.objects.get(pk=briefing.pk)
