@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from chuangwei.lib import bounds
 
-from .errors import DomainError, InUse
+from .errors import DomainError, InUse, InvalidInput
 from .writes import Service, bind_services, require_service
 
 
@@ -48,6 +49,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     """Render domain errors and DRF errors in one structured shape."""
     if isinstance(exc, ProtectedError):
         exc = InUse()
+    elif isinstance(exc, DjangoValidationError):  # a model's full_clean() in a service
+        exc = InvalidInput.from_validation_error(exc)
     if isinstance(exc, DomainError):
         body = exc.as_dict()
         return Response({"error": body}, status=exc.status)

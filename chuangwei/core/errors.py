@@ -43,6 +43,16 @@ class InvalidInput(DomainError):
     code = "invalid"
     default_message = _("The data entered is not valid.")
 
+    @classmethod
+    def from_validation_error(cls, exc: Any) -> InvalidInput:
+        """A Django ``ValidationError`` (a model's ``full_clean``, a validator) as the domain
+        error the API and the pages render, its messages kept per field."""
+        if hasattr(exc, "error_dict"):
+            fields = {k: list(v) for k, v in exc.message_dict.items()}
+        else:
+            fields = {"non_field_errors": list(exc.messages)}
+        return cls(fields=fields)
+
 
 class NotAllowed(DomainError):
     code = "not_allowed"

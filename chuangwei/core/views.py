@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -27,7 +28,7 @@ from django.views.generic.edit import FormView
 
 from chuangwei.lib.excel import write_xlsx
 
-from .errors import DomainError
+from .errors import DomainError, InvalidInput
 from .pagination import BoundedPaginator
 from .tables import Column, cell_class, cell_html, export_rows
 from .writes import Service, bind_services, require_service
@@ -263,7 +264,10 @@ class ObjectFormView(ScopedViewMixin, FormView):  # type: ignore[type-arg]
     def form_valid(self, form: Any) -> HttpResponse:
         try:
             with transaction.atomic():
-                obj = self.save_object(form)
+                try:
+                    obj = self.save_object(form)
+                except DjangoValidationError as invalid:  # a model's full_clean() in a service
+                    raise InvalidInput.from_validation_error(invalid) from invalid
         except DomainError as exc:
             for field, msgs in exc.fields.items():
                 target = field if field in form.fields else None

@@ -122,3 +122,20 @@ def test_ui_filter_with_a_year_1_date_shows_the_form_error(client_as: Any) -> No
 def test_foreign_key_equal_to_an_id_no_column_holds_matches_nothing() -> None:
     assert list(Problem.objects.filter(unit_id=2**70)) == []
     assert list(Problem.objects.filter(site=2**63)) == []
+
+
+def test_model_validation_error_from_a_service_is_a_400_with_its_fields() -> None:
+    from django.core.exceptions import ValidationError
+
+    from chuangwei.core.api import exception_handler
+
+    response = exception_handler(ValidationError({"title": ["标题太长。"]}), {})
+    assert response is not None
+    assert response.status_code == 400
+    assert response.data == {
+        "error": {
+            "code": "invalid",
+            "message": "输入的数据无效。",
+            "fields": {"title": ["标题太长。"]},
+        }
+    }
