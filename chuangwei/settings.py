@@ -122,6 +122,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "chuangwei.accounts.throttle.AddressThrottleBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -133,12 +134,18 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dashboards:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Login throttling (django-axes): lock a username+IP pair after repeated failures.
+# Login throttling (accounts/throttle.py, docs/accounts.md): django-axes locks a username+address
+# pair after AXES_FAILURE_LIMIT failures for AXES_COOLOFF_MINUTES; an address is also locked
+# after CHUANGWEI_LOGIN_ADDRESS_FAILURE_LIMIT failures (any usernames) in its window of
+# CHUANGWEI_LOGIN_ADDRESS_WINDOW_MINUTES (counted on the default cache: set CACHE_URL when
+# several server processes run). AXES_ENABLED=0 turns both off.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "chuangwei.accounts.throttle.lockout_response"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+CHUANGWEI_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("CHUANGWEI_LOGIN_ADDRESS_FAILURE_LIMIT", 30)
+CHUANGWEI_LOGIN_ADDRESS_WINDOW_MINUTES = env_int("CHUANGWEI_LOGIN_ADDRESS_WINDOW_MINUTES", 15)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]

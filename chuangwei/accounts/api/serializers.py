@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from ..models import Membership, User
@@ -25,3 +26,18 @@ class UserSerializer(serializers.ModelSerializer):
             "memberships",
         ]
         read_only_fields = ["last_login"]
+
+
+class AccountErrorDetailSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    code = serializers.CharField(help_text=_("Stable machine code, e.g. last_admin or locked."))
+    message = serializers.CharField()
+    # A declared field named like Serializer.fields: DRF's metaclass pops it, so it is safe.
+    fields = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField())
+    )
+
+
+class AccountErrorSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """The API's error body ``{"error": {"code", "message", "fields"}}`` (core.api)."""
+
+    error = AccountErrorDetailSerializer()
