@@ -8,7 +8,7 @@ from typing import Any
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from chuangwei.lib.env import env_bool, env_int, env_list, env_str
+from chuangwei.lib.env import bbox_setting, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -207,6 +207,11 @@ CHUANGWEI_MAX_UPLOAD_BYTES = env_int("CHUANGWEI_MAX_UPLOAD_BYTES", 20 * 1024 * 1
 CHUANGWEI_MAP_TILES = env_str("CHUANGWEI_MAP_TILES", "none")
 CHUANGWEI_TIANDITU_KEY = env_str("CHUANGWEI_TIANDITU_KEY", "-")
 CHUANGWEI_CITY_NAME = env_str("CHUANGWEI_CITY_NAME", "枣庄市")
+# Where input points are plausible (places.services.city_bounds): "min_lng,min_lat,max_lng,max_lat"
+# in WGS-84; empty: the grids' extent grown by CHUANGWEI_CITY_BOUNDS_MARGIN_KM (no grids: any
+# valid WGS-84 point).
+CHUANGWEI_CITY_BOUNDS = bbox_setting("CHUANGWEI_CITY_BOUNDS", env_list("CHUANGWEI_CITY_BOUNDS"))
+CHUANGWEI_CITY_BOUNDS_MARGIN_KM = env_int("CHUANGWEI_CITY_BOUNDS_MARGIN_KM", 20)
 # Title block of work briefings (reports app): masthead and issuing office (numbering key).
 CHUANGWEI_BRIEFING_MASTHEAD = env_str("CHUANGWEI_BRIEFING_MASTHEAD", "创卫工作简报")
 CHUANGWEI_BRIEFING_OFFICE = env_str("CHUANGWEI_BRIEFING_OFFICE", "市创卫办")

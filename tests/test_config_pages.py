@@ -114,7 +114,9 @@ def test_grid_form_rejects_bad_geojson_in_chinese(client_as, config_rows):
 def test_site_list_query_count_is_pinned(client_as, config_rows, django_assert_num_queries):
     from chuangwei.places.tests.factories import SiteFactory
 
-    SiteFactory.create_batch(3, site_type=config_rows["sitetype"], unit=config_rows["orgunit"])
+    SiteFactory.create_batch(
+        3, site_type=config_rows["sitetype"], unit=config_rows["orgunit"], lng=117.31, lat=34.81
+    )
     client = client_as("office")
     client.get(reverse("places:site_list"))
     with django_assert_num_queries(

@@ -38,7 +38,14 @@ from chuangwei.org.models import OrgUnit
 
 from .choices import GridLevel, SiteStatus
 from .models import Grid, Site, SiteType
-from .services import grid_index, point_to_wgs84, reassign_site_grids, save_grid
+from .services import (
+    CityBounds,
+    city_bounds,
+    grid_index,
+    point_to_wgs84,
+    reassign_site_grids,
+    save_grid,
+)
 
 
 @dataclass(frozen=True)
@@ -278,6 +285,7 @@ class SiteImporter(TableImporter[Site]):
         lngs: list[float] = []
         lats: list[float] = []
         crs_cache: dict[Any, str | RowInvalid] = {}
+        bounds = city_bounds()
         for number, values in rows:
             raw_lng, raw_lat = values.get("lng"), values.get("lat")
             if raw_lng in (None, "") or raw_lat in (None, ""):
@@ -292,7 +300,7 @@ class SiteImporter(TableImporter[Site]):
                 crs = crs_cache[raw_crs]
                 if isinstance(crs, RowInvalid):
                     raise crs
-                lng, lat = _checked_point(raw_lng, raw_lat, crs)
+                lng, lat = _checked_point(raw_lng, raw_lat, crs, bounds)
             except RowInvalid as exc:
                 located[number] = exc
                 continue
@@ -415,7 +423,9 @@ def _update_sites(sites: list[Site], fields: list[str]) -> None:
             cursor.executemany(sql, params[start : start + 5000])
 
 
-def _checked_point(raw_lng: Any, raw_lat: Any, crs: str) -> tuple[float, float]:
+def _checked_point(
+    raw_lng: Any, raw_lat: Any, crs: str, bounds: CityBounds | None = None
+) -> tuple[float, float]:
     lng = cell_number(raw_lng)
     if lng is None:
         raise RowInvalid("lng", gettext("longitude must be a number"))
@@ -427,9 +437,12 @@ def _checked_point(raw_lng: Any, raw_lat: Any, crs: str) -> tuple[float, float]:
     if not -90.0 <= lat <= 90.0:
         raise RowInvalid("lat", gettext("latitude must be between -90 and 90"))
     try:
-        return point_to_wgs84(lng, lat, crs)
+        return point_to_wgs84(lng, lat, crs, bounds=bounds)
     except InvalidInput as exc:
-        raise RowInvalid("lng", str(exc.message)) from exc
+        details = [str(m) for msgs in exc.fields.values() for m in msgs]
+        if exc.code != "outside_city" or not details:
+            details = [str(exc.message)]
+        raise RowInvalid(next(iter(exc.fields), "lng"), " ".join(details)) from exc
 
 
 # --------------------------------------------------------------------------------------------
