@@ -20,10 +20,10 @@ from chuangwei.core.importing import ImportFailed, ImportResult, RowError, RowIn
 from chuangwei.core.views import domain_error_message
 from chuangwei.lib import geo
 from chuangwei.places.importers import AliasColumn, cell_number, cell_text, check_length, parse_crs
-from chuangwei.places.services import point_to_wgs84
+from chuangwei.places.services import city_bounds, point_to_wgs84
 from chuangwei.standards.models import ProblemCategory
 
-from . import services
+from . import limits, services
 from .choices import ProblemSource
 from .models import Problem
 
@@ -129,6 +129,7 @@ class InspectionProblemImporter(TableImporter[InspectionRow]):
             self._by_code.setdefault(category.code, []).append(category)
             self._by_name.setdefault(category.name, []).append(category)
         self._sources = source_words()
+        self._bounds = city_bounds()
 
     def _category(self, value: Any) -> ProblemCategory:
         text = cell_text(value)
@@ -148,7 +149,7 @@ class InspectionProblemImporter(TableImporter[InspectionRow]):
         if lng is None or lat is None:
             raise RowInvalid("lng", gettext("longitude and latitude must be numbers"))
         try:
-            lng, lat = point_to_wgs84(lng, lat, crs)
+            lng, lat = point_to_wgs84(lng, lat, crs, bounds=self._bounds)
             services.route(category, lng, lat)
         except DomainError as exc:
             message = next((str(m) for msgs in exc.fields.values() for m in msgs), str(exc.message))
@@ -180,7 +181,9 @@ class InspectionProblemImporter(TableImporter[InspectionRow]):
     def validate_row(
         self, number: int, values: dict[str, Any], seen: dict[str, Any]
     ) -> InspectionRow:
-        description = check_length("description", cell_text(values["description"]), 1000)
+        description = check_length(
+            "description", cell_text(values["description"]), limits.DESCRIPTION
+        )
         category = self._category(values["category"])
         lng, lat = self._point(values, category)
         ref = check_length("external_ref", cell_text(values.get("external_ref")), 64)
@@ -200,7 +203,7 @@ class InspectionProblemImporter(TableImporter[InspectionRow]):
             category=category,
             lng=lng,
             lat=lat,
-            address=check_length("address", cell_text(values.get("address")), 200),
+            address=check_length("address", cell_text(values.get("address")), limits.ADDRESS),
             source=self._source(values.get("source")),
             points_lost=self._points_lost(values.get("points_lost")),
             external_ref=ref,

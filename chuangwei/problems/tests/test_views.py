@@ -453,7 +453,7 @@ def test_report_done_page_shows_the_code(client_as, ledger):
         ({"lng": 117.40, "lat": 34.85}, "outside_grids"),  # 6 km east of the grids
         ({"lng": 2.3522, "lat": 48.8566}, "outside_city"),  # Paris
         ({"category": 999999}, "unknown_category"),
-        ({"description": "长" * 1001}, "invalid"),
+        ({"description": "长" * 2001}, "invalid"),
         ({"photos": [uploaded(b"\xff" * (30 * 1024 * 1024), "big.jpg")]}, "photo_too_large"),
         ({"photos": [uploaded(b"just text", "note.txt", "text/plain")]}, "photo_not_image"),
     ],
