@@ -156,3 +156,51 @@ def test_change_password_sets_the_new_password(personas):
     handler = personas["handler_a"]
     services.change_password(handler, password="New-pass-2026", by=handler)
     assert User.objects.get(pk=handler.pk).check_password("New-pass-2026") is True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_admins_deactivating_each_other_at_once_leave_one(personas, org_tree, monkeypatch):
+    """Each transaction sees two administrators at first; the locked check lets one win.
+
+    Saving is slowed so the two transactions overlap (without the lock both would commit)."""
+    import time
+
+    slow_save = User.save
+
+    def save(self: User, *args: Any, **kwargs: Any) -> None:
+        slow_save(self, *args, **kwargs)
+        time.sleep(0.3)
+
+    monkeypatch.setattr(User, "save", save)
+    import threading
+
+    from django.db import connection
+
+    from chuangwei.problems.tests.test_transitions import _busy_retry
+
+    second = personas["office"]
+    services.grant_membership(second, unit=org_tree["city"], role=Role.ADMIN)
+    admins = [personas["admin"], second]
+    barrier = threading.Barrier(2)
+    results: list[Any] = [None, None]
+
+    def run(index: int) -> None:
+        try:
+            me = User.objects.get(pk=admins[index].pk)
+            other = User.objects.get(pk=admins[1 - index].pk)
+            me.scope  # noqa: B018 - resolved before the race
+            barrier.wait(timeout=10)
+            _busy_retry(lambda: services.deactivate_user(other, by=me))
+            results[index] = "ok"
+        except Exception as exc:  # noqa: BLE001 - reported to the test
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(type(r).__name__ for r in results) == ["LastAdministrator", "str"], results
+    assert services.active_administrators().count() == 1
