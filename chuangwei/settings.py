@@ -8,7 +8,7 @@ from typing import Any
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from chuangwei.lib.env import env_bool, env_int, env_list, env_str
+from chuangwei.lib.env import bbox_setting, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -123,6 +123,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "chuangwei.accounts.throttle.AddressThrottleBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -134,12 +135,18 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dashboards:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Login throttling (django-axes): lock a username+IP pair after repeated failures.
+# Login throttling (accounts/throttle.py, docs/accounts.md): django-axes locks a username+address
+# pair after AXES_FAILURE_LIMIT failures for AXES_COOLOFF_MINUTES; an address is also locked
+# after CHUANGWEI_LOGIN_ADDRESS_FAILURE_LIMIT failures (any usernames) in its window of
+# CHUANGWEI_LOGIN_ADDRESS_WINDOW_MINUTES (counted on the default cache: set CACHE_URL when
+# several server processes run). AXES_ENABLED=0 turns both off.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "chuangwei.accounts.throttle.lockout_response"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+CHUANGWEI_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("CHUANGWEI_LOGIN_ADDRESS_FAILURE_LIMIT", 30)
+CHUANGWEI_LOGIN_ADDRESS_WINDOW_MINUTES = env_int("CHUANGWEI_LOGIN_ADDRESS_WINDOW_MINUTES", 15)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -201,6 +208,11 @@ CHUANGWEI_MAX_UPLOAD_BYTES = env_int("CHUANGWEI_MAX_UPLOAD_BYTES", 20 * 1024 * 1
 CHUANGWEI_MAP_TILES = env_str("CHUANGWEI_MAP_TILES", "none")
 CHUANGWEI_TIANDITU_KEY = env_str("CHUANGWEI_TIANDITU_KEY", "-")
 CHUANGWEI_CITY_NAME = env_str("CHUANGWEI_CITY_NAME", "枣庄市")
+# Where input points are plausible (places.services.city_bounds): "min_lng,min_lat,max_lng,max_lat"
+# in WGS-84; empty: the grids' extent grown by CHUANGWEI_CITY_BOUNDS_MARGIN_KM (no grids: any
+# valid WGS-84 point).
+CHUANGWEI_CITY_BOUNDS = bbox_setting("CHUANGWEI_CITY_BOUNDS", env_list("CHUANGWEI_CITY_BOUNDS"))
+CHUANGWEI_CITY_BOUNDS_MARGIN_KM = env_int("CHUANGWEI_CITY_BOUNDS_MARGIN_KM", 20)
 # Title block of work briefings (reports app): masthead and issuing office (numbering key).
 CHUANGWEI_BRIEFING_MASTHEAD = env_str("CHUANGWEI_BRIEFING_MASTHEAD", "创卫工作简报")
 CHUANGWEI_BRIEFING_OFFICE = env_str("CHUANGWEI_BRIEFING_OFFICE", "市创卫办")

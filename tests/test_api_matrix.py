@@ -204,7 +204,8 @@ def test_site_with_bad_coordinates_is_refused_and_not_stored(api_as, config_rows
         format="json",
     )
     assert response.status_code == 400
-    assert response.json()["error"]["code"] == "invalid"
+    error = response.json()["error"]
+    assert (error["code"], list(error["fields"])) == ("invalid_coordinates", ["lng"])
     assert not Site.objects.filter(code="SB").exists()
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("users/new/", views.UserFormView.as_view(), name="user_create"),
     path("users/<int:pk>/", views.UserDetailView.as_view(), name="user_detail"),
     path("users/<int:pk>/edit/", views.UserFormView.as_view(), name="user_update"),
+    path("users/<int:pk>/delete/", views.user_delete, name="user_delete"),
     path("users/<int:pk>/memberships/", views.membership_add, name="membership_add"),
     path("memberships/<int:pk>/remove/", views.membership_remove, name="membership_remove"),
 ]

@@ -24,7 +24,7 @@ from chuangwei.core.views import (
     domain_error_message,
 )
 
-from . import services
+from . import services, throttle
 from .choices import ROLE_COLORS, Role
 from .filters import UserFilter
 from .forms import LoginForm, MembershipForm, UserForm
@@ -32,9 +32,27 @@ from .models import Membership, User
 
 
 class LoginView(auth_views.LoginView):
+    """Sign-in page; while the address or the username+address pair is locked it answers
+    429 with the lock explained, without trying the password (accounts.throttle)."""
+
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        username = str(request.POST.get("username", ""))
+        wait = throttle.locked_for(request, username)
+        if wait:
+            return throttle.locked_page(request, wait, username)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        # The failure just counted may have been the one that locks.
+        username = str(form.data.get("username", ""))
+        wait = throttle.locked_for(self.request, username)
+        if wait:
+            return throttle.locked_page(self.request, wait, username)
+        return super().form_invalid(form)
 
 
 class LogoutView(auth_views.LogoutView):
@@ -55,10 +73,16 @@ def profile(request: HttpRequest) -> HttpResponse:
 def password_change(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        update_session_auth_hash(request, user)
-        messages.success(request, _("Password changed."))
-        return HttpResponseRedirect(reverse("accounts:profile"))
+        try:
+            user = services.change_password(
+                form.user, password=form.cleaned_data["new_password1"], by=request.user
+            )
+        except DomainError as exc:
+            form.add_error(None, domain_error_message(exc))
+        else:
+            update_session_auth_hash(request, user)
+            messages.success(request, _("Password changed."))
+            return HttpResponseRedirect(reverse("accounts:profile"))
     return render(
         request,
         "core/object_form.html",
@@ -72,6 +96,7 @@ USER_URLS = {
     "detail": "accounts:user_detail",
     "create": "accounts:user_create",
     "update": "accounts:user_update",
+    "delete": "accounts:user_delete",
 }
 
 
@@ -123,10 +148,27 @@ class UserFormView(ObjectFormView):
     url_names = USER_URLS
 
     def save_object(self, form: Any) -> Any:
-        user = form.save(commit=False)
+        # A valid ModelForm has already copied its fields onto ``form.instance``.
         return services.save_user(
-            user, password=form.cleaned_data.get("password"), by=self.request.user
+            form.instance, password=form.cleaned_data.get("password"), by=self.request.user
         )
+
+
+@login_required
+@require_POST
+def user_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete an account without history (else the service refuses and says why)."""
+    if not request.user.scope.manages_config:  # type: ignore[union-attr]
+        raise PermissionDenied
+    user = get_object_or_404(User.objects.visible_to(request.user), pk=pk)
+    label = str(user)
+    try:
+        services.delete_user(user, by=request.user)
+    except DomainError as exc:
+        messages.error(request, domain_error_message(exc))
+        return HttpResponseRedirect(reverse("accounts:user_detail", args=[pk]))
+    messages.success(request, _("Deleted %(name)s.") % {"name": label})
+    return HttpResponseRedirect(reverse("accounts:user_list"))
 
 
 @login_required
@@ -158,6 +200,10 @@ def membership_remove(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.scope.manages_config:  # type: ignore[union-attr]
         raise PermissionDenied
     membership = get_object_or_404(Membership.objects.visible_to(request.user), pk=pk)
-    services.revoke_membership(membership, by=request.user)
-    messages.success(request, _("Role removed."))
+    try:
+        services.revoke_membership(membership, by=request.user)
+    except DomainError as exc:
+        messages.error(request, domain_error_message(exc))
+    else:
+        messages.success(request, _("Role removed."))
     return HttpResponseRedirect(reverse("accounts:user_detail", args=[membership.user_id]))

@@ -10,13 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from chuangwei.accounts.models import User
 from chuangwei.accounts.permissions import INSPECTION_TEAM_ROLES, users_with_roles
 from chuangwei.core.forms import ScopedModelForm
+from chuangwei.core.limits import column_length
 from chuangwei.org.models import OrgUnit
 from chuangwei.places.models import Grid, Site
 from chuangwei.problems.forms import MultipleImageField
 from chuangwei.standards.models import ProblemCategory
 
 from .choices import InspectionKind
-from .models import SamplingDraw, ScoreSheet, SheetItem
+from .models import Deduction, SamplingDraw, ScoreSheet, SheetItem
 
 
 class ScoreSheetForm(ScopedModelForm):
@@ -159,7 +160,11 @@ class TaskForm(forms.Form):
 class DeductionForm(forms.Form):
     item = forms.IntegerField(widget=forms.HiddenInput)
     points = forms.CharField(label=_("Points deducted"))
-    note = forms.CharField(label=_("Finding"), max_length=300, required=False)
+    note = forms.CharField(
+        label=_("Finding"),
+        max_length=column_length(Deduction, "note"),
+        required=False,
+    )
     photos = MultipleImageField(label=_("Photos"))
     lng = forms.FloatField(required=False, widget=forms.HiddenInput)
     lat = forms.FloatField(required=False, widget=forms.HiddenInput)

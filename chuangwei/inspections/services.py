@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chuangwei.core.errors import Conflict, InvalidInput, NotAllowed
+from chuangwei.core.limits import check_length, column_length
 from chuangwei.org.choices import OrgUnitKind
 from chuangwei.org.models import OrgUnit
 from chuangwei.places.models import Site, SiteType
@@ -522,11 +523,15 @@ def add_deduction(
             code="missing_note",
             fields={"note": [_("This field is required.")]},
         )
+    check_length(note.strip(), column_length(Deduction, "note"), field="note", label=_("Finding"))
     if item.category_id is None:
         raise InvalidInput(
             _("This item has no problem category; set one in the score sheet first."),
             code="item_without_category",
         )
+    if lng is not None or lat is not None:
+        # Where the inspector stood: plausible like every other point (places.point_to_wgs84).
+        lng, lat = point_to_wgs84(lng, lat)
     site = Site.objects.select_related("site_type").get(pk=result.site_id)
     with transaction.atomic():
         problem = problem_services.report_problem(
@@ -713,10 +718,9 @@ def check_in(
             fields={"lng": [_("The location is required.")]},
         )
     lng, lat = point_to_wgs84(lng, lat, crs)
+    check_length(note, column_length(PatrolCheckin, "note"), field="note", label=_("Note"))
     grid = locate_grid(lng, lat)
-    return PatrolCheckin.objects.create(
-        worker=by, grid=grid, lng=lng, lat=lat, at=now, note=note[:200]
-    )
+    return PatrolCheckin.objects.create(worker=by, grid=grid, lng=lng, lat=lat, at=now, note=note)
 
 
 PATROL_SOURCE = ProblemSource.GRID_PATROL

@@ -60,3 +60,24 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if value is None or value.strip() == "":
         return list(default or [])
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def bbox_setting(name: str, values: list[str]) -> tuple[float, float, float, float] | None:
+    """``min_lng,min_lat,max_lng,max_lat`` (WGS-84) from an ``env_list`` value; None if empty.
+
+    Raises EnvError unless there are four numbers in range with min < max.
+    """
+    if not values:
+        return None
+    try:
+        numbers = tuple(float(v) for v in values)
+    except ValueError:
+        numbers = ()
+    if len(numbers) == 4:
+        min_lng, min_lat, max_lng, max_lat = numbers
+        if -180 <= min_lng < max_lng <= 180 and -90 <= min_lat < max_lat <= 90:
+            return min_lng, min_lat, max_lng, max_lat
+    raise EnvError(
+        f"environment variable {name} must be min_lng,min_lat,max_lng,max_lat in WGS-84 "
+        f"degrees with each min below its max, got {','.join(values)!r}"
+    )

@@ -41,6 +41,7 @@ __all__ = [
     "bd09_to_gcj02",
     "bd09_to_wgs84",
     "distance_m",
+    "expand_bbox",
     "feature_collection",
     "gcj02_to_bd09",
     "gcj02_to_wgs84",
@@ -269,6 +270,27 @@ def distance_m(lng1: float, lat1: float, lng2: float, lat2: float) -> float:
     h = math.sin(d_phi / 2.0) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2.0) ** 2
     # min() guards asin against rounding just above 1 for antipodal points.
     return 2.0 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
+
+
+def expand_bbox(
+    bbox: tuple[float, float, float, float], margin_m: float
+) -> tuple[float, float, float, float]:
+    """Grow ``(min_lng, min_lat, max_lng, max_lat)`` by ``margin_m`` metres on every side.
+
+    The longitude margin uses the latitude nearest the pole, so the margin is at least
+    ``margin_m`` everywhere along the box. The result is clipped to the WGS-84 ranges.
+    """
+    min_lng, min_lat, max_lng, max_lat = bbox
+    d_lat = margin_m / _M_PER_DEG
+    widest = max(abs(min_lat), abs(max_lat)) + d_lat
+    cos_lat = math.cos(math.radians(min(widest, 89.0)))
+    d_lng = margin_m / (_M_PER_DEG * cos_lat)
+    return (
+        max(min_lng - d_lng, -180.0),
+        max(min_lat - d_lat, -90.0),
+        min(max_lng + d_lng, 180.0),
+        min(max_lat + d_lat, 90.0),
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -572,6 +594,10 @@ class GridIndex:
         # scanning every edge; this is what makes bulk assignment fast.
         shapely.prepare(self._geoms)
         self._tree = shapely.STRtree(self._geoms)
+        self.bounds: tuple[float, float, float, float] | None = None
+        if entries:
+            x0, y0, x1, y1 = shapely.total_bounds(self._geoms)
+            self.bounds = (float(x0), float(y0), float(x1), float(y1))
 
     def __len__(self) -> int:
         """Number of grids in the index."""

@@ -24,7 +24,10 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
 from chuangwei.core.errors import InvalidInput, NotAllowed
+from chuangwei.core.limits import column_length
 from chuangwei.core.models import delete_row
+from chuangwei.places.services import point_to_wgs84
+from chuangwei.problems import limits
 from chuangwei.problems import services as problem_services
 from chuangwei.problems.choices import ProblemSource
 from chuangwei.problems.services import Upload
@@ -33,7 +36,7 @@ from chuangwei.standards.models import ProblemCategory
 from .models import LIST_DATATYPES, Datatype, Open311Client, Open311Request, ServiceAttribute
 from .selectors import DEFAULT_ATTRIBUTES, attributes_for, hash_key, public_categories
 
-MAX_DESCRIPTION = 4000
+MAX_DESCRIPTION = limits.DESCRIPTION  # the ledger's limit, as on every other path
 MAX_MEDIA_URLS = 5
 MAX_UPLOADS = 5
 MAX_ATTRIBUTES = 50
@@ -242,9 +245,20 @@ def _coordinate(value: str, name: str, low: float, high: float) -> float:
     return number
 
 
-def _location(data: ServiceRequestInput) -> tuple[float, float]:
+def _location(data: ServiceRequestInput, category: ProblemCategory | None) -> tuple[float, float]:
+    """The WGS-84 point of the request; every fault of ``long`` and ``lat`` is reported."""
     if data.lat and data.long:
-        return _coordinate(data.long, "long", -180, 180), _coordinate(data.lat, "lat", -90, 90)
+        errors = _Errors()
+        lng = errors.check(_coordinate, data.long, "long", -180, 180)
+        lat = errors.check(_coordinate, data.lat, "lat", -90, 90)
+        errors.raise_any()
+        point: tuple[float, float] = point_to_wgs84(lng, lat, fields=("long", "lat"))
+        if category is not None:
+            try:
+                problem_services.route(category, *point)
+            except InvalidInput as exc:
+                raise _invalid(exc.message, exc.code, "lat") from None
+        return point
     if data.lat or data.long:
         raise _invalid(
             _("Send both lat and long (WGS-84)."), "missing_location", "long" if data.lat else "lat"
@@ -317,10 +331,12 @@ def _attributes(category: ProblemCategory, given: dict[str, Any]) -> dict[str, A
             raise _invalid(_("An attribute value is too long."), "bad_attribute", "attribute")
     clean: dict[str, Any] = {}
     known = attributes_for(category)
+    errors = _Errors()
     for attribute in known:
-        value = _check_attribute(attribute, given.get(attribute.code))
+        value = errors.check(_check_attribute, attribute, given.get(attribute.code))
         if value is not None:
             clean[attribute.code] = value
+    errors.raise_any()
     # Codes the service does not define (FixMyStreet sends e.g. attribute[uprn]) are kept.
     codes = {a.code for a in known}
     clean.update({k: v for k, v in given.items() if k not in codes})
@@ -351,11 +367,17 @@ class _Errors:
         if len(self.found) == 1:
             raise self.found[0]
         if self.found:
+            count = max(len(self.found), sum(len(m) for m in self.fields.values()))
             raise InvalidInput(
-                _("The service request has %(n)s errors.") % {"n": len(self.found)},
+                _("The service request has %(n)s errors.") % {"n": count},
                 code="invalid_request",
                 fields=self.fields,
             )
+
+
+def _length(name: str) -> int:
+    """The column length of an Open311 request field (its one limit)."""
+    return column_length(Open311Request, name)
 
 
 def _text(value: str, limit: int, name: str) -> str:
@@ -382,7 +404,7 @@ def _email(value: str) -> str:
 
 
 def _phone(value: str) -> str:
-    phone = _text(value, 20, "phone")
+    phone = _text(value, limits.PHONE, "phone")
     if phone and not all(c.isdigit() or c in "+-() " for c in phone):
         raise _invalid(_("The phone number is not valid."), "invalid_phone", "phone")
     return phone
@@ -392,8 +414,8 @@ def _contact(data: ServiceRequestInput) -> dict[str, str]:
     errors = _Errors()
     email = errors.check(_email, data.email)
     phone = errors.check(_phone, data.phone)
-    first = errors.check(_text, data.first_name, 50, "first_name")
-    last = errors.check(_text, data.last_name, 50, "last_name")
+    first = errors.check(_text, data.first_name, _length("first_name"), "first_name")
+    last = errors.check(_text, data.last_name, _length("last_name"), "last_name")
     errors.raise_any()
     return {
         "email": email,
@@ -449,9 +471,9 @@ def submit_request(
         category = public_categories().filter(code=code).first()
         if category is None:
             raise UnknownService(fields={"service_code": [UnknownService.default_message]})
-    location = errors.check(_location, data)
+    location = errors.check(_location, data, category)
     description = strip_tags(errors.check(_text, data.description, MAX_DESCRIPTION, "description") or "")  # fmt: skip
-    address = errors.check(_text, data.address_string, 200, "address_string") or ""
+    address = errors.check(_text, data.address_string, limits.ADDRESS, "address_string") or ""
     contact = errors.check(_contact, data) or {}
     attributes = errors.check(_attributes, category, data.attributes) if category else {}
     media_urls = errors.check(_media_urls, data.media_urls) or []
@@ -462,10 +484,10 @@ def submit_request(
             )
         )
     extra = {
-        "device_id": errors.check(_text, data.device_id, 100, "device_id"),
-        "account_id": errors.check(_text, data.account_id, 100, "account_id"),
-        "address_id": errors.check(_text, data.address_id, 100, "address_id"),
-        "zipcode": errors.check(_text, data.zipcode, 20, "zipcode"),
+        "device_id": errors.check(_text, data.device_id, _length("device_id"), "device_id"),
+        "account_id": errors.check(_text, data.account_id, _length("account_id"), "account_id"),
+        "address_id": errors.check(_text, data.address_id, _length("address_id"), "address_id"),
+        "zipcode": errors.check(_text, data.zipcode, _length("zipcode"), "zipcode"),
     }
     errors.raise_any()
     lng, lat = location

@@ -40,6 +40,8 @@ from chuangwei.org.models import OrgUnit
 from .choices import GridLevel, SiteStatus
 from .models import Grid, Site, SiteType
 from .services import (
+    CityBounds,
+    city_bounds,
     grid_index,
     import_sites,
     point_to_wgs84,
@@ -279,6 +281,7 @@ class SiteImporter(TableImporter[Site]):
         lngs: list[float] = []
         lats: list[float] = []
         crs_cache: dict[Any, str | RowInvalid] = {}
+        bounds = city_bounds()
         for number, values in rows:
             raw_lng, raw_lat = values.get("lng"), values.get("lat")
             if raw_lng in (None, "") and raw_lat in (None, ""):
@@ -294,7 +297,7 @@ class SiteImporter(TableImporter[Site]):
             if isinstance(crs, RowInvalid):
                 faults.extend(crs)
                 crs = geo.CRS_WGS84  # still check the numbers
-            point = faults.check(_checked_point, raw_lng, raw_lat, crs, fallback=None)
+            point = faults.check(_checked_point, raw_lng, raw_lat, crs, bounds, fallback=None)
             if point is None or faults:
                 located[number] = RowInvalid.of(faults.faults)
                 continue
@@ -406,8 +409,11 @@ class SiteImporter(TableImporter[Site]):
         return ImportResult(created=created, updated=updated)
 
 
-def _checked_point(raw_lng: Any, raw_lat: Any, crs: str) -> tuple[float, float]:
-    """The WGS-84 point of a row; RowInvalid names each of longitude and latitude at fault."""
+def _checked_point(
+    raw_lng: Any, raw_lat: Any, crs: str, bounds: CityBounds | None = None
+) -> tuple[float, float]:
+    """The WGS-84 point of a row; RowInvalid names each of longitude and latitude at fault,
+    and a point outside the city's bounds."""
     faults = RowFaults()
     lng = cell_number(raw_lng)
     if lng is None:
@@ -421,9 +427,12 @@ def _checked_point(raw_lng: Any, raw_lat: Any, crs: str) -> tuple[float, float]:
         faults.add("lat", gettext("latitude must be between -90 and 90"))
     faults.raise_any()
     try:
-        return point_to_wgs84(lng, lat, crs)
+        return point_to_wgs84(lng, lat, crs, bounds=bounds)
     except InvalidInput as exc:
-        raise RowInvalid("lng", str(exc.message)) from exc
+        details = [str(m) for msgs in exc.fields.values() for m in msgs]
+        if exc.code != "outside_city" or not details:
+            details = [str(exc.message)]
+        raise RowInvalid(next(iter(exc.fields), "lng"), " ".join(details)) from exc
 
 
 # --------------------------------------------------------------------------------------------

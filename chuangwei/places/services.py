@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, cast
 
+from django.conf import settings
 from django.db import connections, router, transaction
 from django.db.models import Count, Field, Max
 from django.utils import timezone
@@ -88,16 +90,91 @@ def delete_grid(grid: Grid, *, by: Any) -> None:
     delete_row(grid)
 
 
-def point_to_wgs84(lng: Any, lat: Any, crs: str = geo.CRS_WGS84) -> tuple[float, float]:
-    """Validate and convert an input point; raise InvalidInput with a clear message."""
+@dataclass(frozen=True)
+class CityBounds:
+    """The box ``(min_lng, min_lat, max_lng, max_lat)`` in which an input point is plausible."""
+
+    min_lng: float
+    min_lat: float
+    max_lng: float
+    max_lat: float
+
+    def check(self, lng: float, lat: float, fields: tuple[str, str] = ("lng", "lat")) -> None:
+        """Raise InvalidInput ``outside_city`` naming each coordinate that lies outside."""
+        faults: dict[str, list[Any]] = {}
+        for name, value, low, high, label in (
+            (fields[0], lng, self.min_lng, self.max_lng, _("Longitude")),
+            (fields[1], lat, self.min_lat, self.max_lat, _("Latitude")),
+        ):
+            if not low <= value <= high:
+                faults[name] = [
+                    _("%(coordinate)s %(value)s is outside the city (%(low)s–%(high)s).")
+                    % {
+                        "coordinate": label,
+                        "value": _degrees(value),
+                        "low": _degrees(low),
+                        "high": _degrees(high),
+                    }
+                ]
+        if faults:
+            raise InvalidInput(
+                _("The location is outside the city. Check the point on the map."),
+                code="outside_city",
+                fields=faults,
+            )
+
+
+# No grids and no setting: only the WGS-84 ranges apply.
+ANYWHERE = CityBounds(-180.0, -90.0, 180.0, 90.0)
+
+
+def _degrees(value: float) -> str:
+    return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+def city_bounds() -> CityBounds:
+    """Where input points are plausible: ``CHUANGWEI_CITY_BOUNDS`` when set, else the extent
+    of every grid grown by ``CHUANGWEI_CITY_BOUNDS_MARGIN_KM`` (computed with the cached grid
+    index, so it follows any grid change), else anywhere on earth.
+
+    Org units have no geometry of their own, so the grids stand for the city's territory.
+    """
+    fixed = getattr(settings, "CHUANGWEI_CITY_BOUNDS", None)
+    if fixed:
+        return CityBounds(*(float(v) for v in fixed))
+    extent = grid_index().bounds
+    if extent is None:
+        return ANYWHERE
+    margin_m = float(getattr(settings, "CHUANGWEI_CITY_BOUNDS_MARGIN_KM", 20)) * 1000.0
+    return CityBounds(*geo.expand_bbox(extent, margin_m))
+
+
+def point_to_wgs84(
+    lng: Any,
+    lat: Any,
+    crs: str = geo.CRS_WGS84,
+    *,
+    fields: tuple[str, str] = ("lng", "lat"),
+    bounds: CityBounds | None = None,
+) -> tuple[float, float]:
+    """Validate an input point and convert it to WGS-84: the one plausibility rule for every
+    point a user, an import or a client sends (reports, sites, check-ins, findings).
+
+    ``fields`` names the two inputs in errors (Open311 calls longitude ``long``); ``bounds``
+    (default ``city_bounds()``) lets a bulk import look the bounds up once. Raises
+    InvalidInput ``invalid_coordinates`` (not numbers, outside -180..180/-90..90, unknown
+    coordinate system) or ``outside_city`` (each coordinate outside the city, named).
+    """
     try:
-        return geo.to_wgs84(lng, lat, crs)
+        point = geo.to_wgs84(lng, lat, crs)
     except geo.GeometryError as exc:
         raise InvalidInput(
             _("The location is not valid: longitude -180–180, latitude -90–90."),
             code="invalid_coordinates",
-            fields={"lng": [str(exc)]},
+            fields={fields[0]: [str(exc)]},
         ) from exc
+    (bounds or city_bounds()).check(*point, fields=fields)
+    return point
 
 
 def assign_site_grid(site: Site, index: geo.GridIndex | None = None) -> None:

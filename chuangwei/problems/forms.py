@@ -21,6 +21,7 @@ from chuangwei.org.choices import OrgUnitKind
 from chuangwei.org.models import OrgUnit
 from chuangwei.standards.models import ProblemCategory
 
+from . import limits
 from .choices import PhotoKind
 from .models import CalendarDay, DeadlineRule, Problem
 from .services import Upload
@@ -69,7 +70,10 @@ class NoteForm(forms.Form):
     """Actions that take a note (required or not is the workflow's decision)."""
 
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note"),
+        required=False,
+        max_length=limits.NOTE,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(
@@ -198,13 +202,13 @@ class ReportForm(forms.Form):
     accuracy = forms.FloatField(required=False, widget=forms.HiddenInput)
     address = forms.CharField(
         label=_("Address"),
-        max_length=200,
+        max_length=limits.ADDRESS,
         required=False,
         widget=forms.TextInput(attrs={"placeholder": _("Street, building, landmark")}),
     )
     description = forms.CharField(
         label=_("Description"),
-        max_length=1000,
+        max_length=limits.DESCRIPTION,
         required=False,
         widget=forms.Textarea(
             attrs={"rows": 3, "placeholder": _("What is wrong, and where exactly")}

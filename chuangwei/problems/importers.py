@@ -30,10 +30,10 @@ from chuangwei.core.importing import (
 from chuangwei.core.views import domain_error_message
 from chuangwei.lib import geo
 from chuangwei.places.importers import cell_number, parse_crs
-from chuangwei.places.services import point_to_wgs84
+from chuangwei.places.services import city_bounds, point_to_wgs84
 from chuangwei.standards.models import ProblemCategory
 
-from . import services
+from . import limits, services
 from .choices import ProblemSource
 from .models import Problem
 
@@ -141,6 +141,7 @@ class InspectionProblemImporter(TableImporter[InspectionRow]):
             self._by_code.setdefault(category.code, []).append(category)
             self._by_name.setdefault(category.name, []).append(category)
         self._sources = source_words()
+        self._bounds = city_bounds()
 
     def _category(self, value: Any) -> ProblemCategory:
         text = cell_text(value)
@@ -166,7 +167,7 @@ class InspectionProblemImporter(TableImporter[InspectionRow]):
             faults.add("lat", gettext("latitude must be a number"))
         faults.raise_any()
         try:
-            lng, lat = point_to_wgs84(lng, lat, crs)
+            lng, lat = point_to_wgs84(lng, lat, crs, bounds=self._bounds)
             if category is not None:
                 services.route(category, lng, lat)
         except DomainError as exc:
@@ -201,7 +202,11 @@ class InspectionProblemImporter(TableImporter[InspectionRow]):
     ) -> InspectionRow:
         faults = RowFaults()
         description = faults.check(
-            check_length, "description", cell_text(values.get("description")), 1000, fallback=""
+            check_length,
+            "description",
+            cell_text(values.get("description")),
+            limits.DESCRIPTION,
+            fallback="",
         )
         category = faults.check(self._category, values.get("category"), fallback=None)
         # Without a category the point is still checked, but not routed to a unit.
@@ -221,7 +226,7 @@ class InspectionProblemImporter(TableImporter[InspectionRow]):
             else:
                 seen[ref] = number
         address = faults.check(
-            check_length, "address", cell_text(values.get("address")), 200, fallback=""
+            check_length, "address", cell_text(values.get("address")), limits.ADDRESS, fallback=""
         )
         source = faults.check(self._source, values.get("source"), fallback="")
         points_lost = faults.check(

@@ -23,12 +23,13 @@ from django.utils.translation import gettext_lazy as _
 
 from chuangwei.accounts import permissions as who
 from chuangwei.core.errors import Conflict, InvalidInput, NotAllowed
+from chuangwei.core.limits import check_length
 from chuangwei.core.models import delete_row
 from chuangwei.lib import geo
 from chuangwei.places.services import grid_index, point_to_wgs84
 from chuangwei.standards.models import ProblemCategory
 
-from . import deadlines, photos, stats, workflow
+from . import deadlines, limits, photos, stats, workflow
 from .choices import (
     CONFIRMED_SOURCES,
     PhotoKind,
@@ -143,6 +144,7 @@ def _transition(
             _("The person who submitted the rectification cannot verify it."),
             code="verifier_is_submitter",
         )
+    check_length(note, limits.NOTE, field="note", label=_("Note"))
     missing = workflow.missing_fields(step, {"note": note, **(given or {})})
     if missing:
         raise InvalidInput(
@@ -248,6 +250,10 @@ def report_problem(
             # Volunteer supervisors' reports are always confirmed on site (核实) first.
             source = ProblemSource.SUPERVISOR
     category = _check_category(category)
+    check_length(description, limits.DESCRIPTION, field="description", label=_("Description"))
+    check_length(address, limits.ADDRESS, field="address", label=_("Address"))
+    check_length(reporter_phone, limits.PHONE, field="phone", label=_("Phone"))
+    check_length(reporter_name, limits.REPORTER_NAME, field="reporter_name", label=_("Name"))
     if lng in (None, "") or lat in (None, ""):
         raise InvalidInput(
             _("The location is required."),

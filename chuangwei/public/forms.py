@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chuangwei.core.errors import InvalidInput
 from chuangwei.lib import geo
+from chuangwei.problems import limits
 from chuangwei.problems.choices import PhotoKind
 from chuangwei.problems.forms import MultipleImageField
 from chuangwei.problems.services import Upload
@@ -95,9 +96,11 @@ class CitizenReportForm(FrictionForm):
     lng = forms.CharField(required=False, widget=forms.HiddenInput)
     lat = forms.CharField(required=False, widget=forms.HiddenInput)
     crs = forms.CharField(required=False, widget=forms.HiddenInput)
-    address = forms.CharField(max_length=200, required=False)
-    description = forms.CharField(max_length=200, required=False, widget=forms.Textarea)
-    phone = forms.CharField(max_length=20, required=False)
+    address = forms.CharField(max_length=limits.ADDRESS, required=False)
+    description = forms.CharField(
+        max_length=limits.DESCRIPTION, required=False, widget=forms.Textarea
+    )
+    phone = forms.CharField(max_length=limits.PHONE, required=False)
     email = forms.EmailField(required=False)
     notify = forms.BooleanField(required=False)
     photos = MultipleImageField()

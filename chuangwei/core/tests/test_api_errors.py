@@ -132,10 +132,5 @@ def test_model_validation_error_from_a_service_is_a_400_with_its_fields() -> Non
     response = exception_handler(ValidationError({"title": ["标题太长。"]}), {})
     assert response is not None
     assert response.status_code == 400
-    assert response.data == {
-        "error": {
-            "code": "invalid",
-            "message": "输入的数据无效。",
-            "fields": {"title": ["标题太长。"]},
-        }
-    }
+    assert response.data["error"]["code"] == "invalid"
+    assert response.data["error"]["fields"] == {"title": ["标题太长。"]}

@@ -176,13 +176,6 @@ QUERYSET_METHODS = {
     "get_editable_queryset",
     "base_queryset",
 }
-# Writes in modules another branch is rewriting (issue 21, accounts). Each entry must still
-# be there (a stale one fails the test), so the list shrinks to nothing when that lands.
-PENDING_ELSEWHERE = {
-    ("chuangwei/accounts/api/views.py", "serializer.save()"),
-    ("chuangwei/accounts/views.py", "form.save()"),
-    ("chuangwei/accounts/views.py", "form.save(commit=False)"),
-}
 
 
 def is_view_form_or_serializer(path: Path) -> bool:
@@ -260,8 +253,7 @@ def test_views_forms_and_serializers_never_write_models():
         if is_view_form_or_serializer(path):
             rel = str(path.relative_to(ROOT))
             offenders |= {(rel, call) for _line, call in model_writes(path.read_text())}
-    assert sorted(offenders - PENDING_ELSEWHERE) == []
-    assert sorted(PENDING_ELSEWHERE - offenders) == []
+    assert sorted(offenders) == []
 
 
 def _routed_classes():

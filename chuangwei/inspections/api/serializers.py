@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from chuangwei.core.api import ModelSerializer, Serializer
+from chuangwei.core.limits import column_length
 
 from ..models import (
     Deduction,
@@ -124,7 +125,7 @@ class DeductionInput(Serializer):  # type: ignore[type-arg]
     site = serializers.IntegerField()
     item = serializers.IntegerField()
     points = serializers.CharField()
-    note = serializers.CharField(max_length=300, allow_blank=True)
+    note = serializers.CharField(max_length=column_length(Deduction, "note"), allow_blank=True)
     lng = serializers.FloatField(required=False, allow_null=True)
     lat = serializers.FloatField(required=False, allow_null=True)
     photos = serializers.ListField(child=serializers.ImageField(), required=False, default=list)

@@ -273,3 +273,44 @@ def test_site_results_list_query_count(
     api = api_as("handler_a")
     with django_assert_num_queries(3):
         assert api.get(f"{BASE}/site-results/").json()["count"] == 1
+
+
+# A plausible point, one limit per field ------------------------------------------------------
+
+PARIS = {"lng": 2.3522, "lat": 48.8566}
+
+
+def test_checkin_at_paris_is_refused(api_as: Any, insp: dict[str, Any]) -> None:
+    response = api_as("grid_worker").post(f"{BASE}/patrol-checkins/", PARIS, format="json")
+    error = response.json()["error"]
+    assert (response.status_code, error["code"], sorted(error["fields"])) == (
+        400,
+        "outside_city",
+        ["lat", "lng"],
+    )
+    assert PatrolCheckin.objects.count() == 0
+
+
+def test_deduction_with_a_gps_fix_at_paris_is_refused(
+    api_as: Any, task: Any, insp: dict[str, Any]
+) -> None:
+    response = api_as("inspector").post(
+        f"{BASE}/inspection-tasks/{task.pk}/deduct/",
+        {"site": insp["site_a"].pk, "item": insp["clean"].pk, "points": "2", "note": "x", **PARIS},
+        format="json",
+    )
+    assert (response.status_code, response.json()["error"]["code"]) == (400, "outside_city")
+    assert (Deduction.objects.count(), Problem.objects.count()) == (0, 0)
+
+
+def test_deduction_with_a_gps_fix_in_the_city_keeps_it(
+    api_as: Any, task: Any, insp: dict[str, Any]
+) -> None:
+    response = api_as("inspector").post(
+        f"{BASE}/inspection-tasks/{task.pk}/deduct/",
+        {"site": insp["site_a"].pk, "item": insp["clean"].pk, "points": "2", "note": "x"}
+        | {"lng": 117.305, "lat": 34.805},
+        format="json",
+    )
+    assert response.status_code == 201
+    assert Deduction.objects.values_list("lng", "lat").get() == (117.305, 34.805)

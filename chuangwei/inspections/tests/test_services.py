@@ -309,7 +309,7 @@ def test_check_in_finds_the_grid(insp: dict[str, Any]) -> None:
 
 
 def test_check_in_outside_grids_is_kept_without_grid(insp: dict[str, Any]) -> None:
-    row = services.check_in(by=insp["grid_worker"], lng=118.0, lat=35.0, now=MONDAY_9)
+    row = services.check_in(by=insp["grid_worker"], lng=117.40, lat=34.85, now=MONDAY_9)
     assert row.grid_id is None
 
 
@@ -390,3 +390,34 @@ def test_stored_bands_with_gaps_can_still_be_scored_but_not_saved(
     with pytest.raises(InvalidInput) as exc:
         services.save_sheet_item(item, by=insp["office"])
     assert exc.value.code == "bands_gap"
+
+
+def test_check_in_at_paris_is_refused(insp: dict[str, Any]) -> None:
+    with pytest.raises(InvalidInput) as exc:
+        services.check_in(by=insp["grid_worker"], lng=2.3522, lat=48.8566, now=MONDAY_9)
+    assert exc.value.code == "outside_city"
+    assert PatrolCheckin.objects.count() == 0
+
+
+def test_check_in_note_of_the_column_length_is_kept_one_more_refused(insp: dict[str, Any]) -> None:
+    """The note used to be cut to 200 characters without a word."""
+    kept = services.check_in(
+        by=insp["grid_worker"], lng=117.305, lat=34.805, note="巡" * 200, now=MONDAY_9
+    )
+    assert len(kept.note) == 200
+    with pytest.raises(InvalidInput) as exc:
+        services.check_in(
+            by=insp["grid_worker"], lng=117.305, lat=34.805, note="巡" * 201, now=MONDAY_9
+        )
+    assert (exc.value.code, list(exc.value.fields)) == ("too_long", ["note"])
+    assert PatrolCheckin.objects.count() == 1
+
+
+def test_deduction_note_longer_than_its_column_is_refused(task: Any, insp: dict[str, Any]) -> None:
+    result = _result(task, insp["site_a"])
+    with pytest.raises(InvalidInput) as exc:
+        services.add_deduction(
+            result, insp["clean"], points="2", note="积" * 301, by=insp["inspector"], now=LATER
+        )
+    assert exc.value.code == "too_long"
+    assert (Deduction.objects.count(), Problem.objects.count()) == (0, 0)

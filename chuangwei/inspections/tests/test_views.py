@@ -403,12 +403,24 @@ def test_checkin_page_for_grid_worker(client_as: Any, insp: dict[str, Any]) -> N
     assert response.status_code == 302
 
 
+def test_checkin_page_refuses_a_point_far_outside_the_city(
+    client_as: Any, insp: dict[str, Any]
+) -> None:
+    from chuangwei.inspections.models import PatrolCheckin
+
+    response = client_as("grid_worker").post(
+        reverse("inspections:patrol_checkin"), {"lng": "2.3522", "lat": "48.8566"}, follow=True
+    )
+    assert "2.3522" in response.content.decode()
+    assert PatrolCheckin.objects.count() == 0
+
+
 @pytest.mark.parametrize(
     ("point", "message"),
     [
         (("117.305", "34.805"), "打卡成功。"),
         (("117.325", "34.805"), "不在您负责的区域"),
-        (("118.5", "35.5"), "不在任何网格内"),
+        (("117.40", "34.85"), "不在任何网格内"),  # 6 km east of the grids
     ],
 )
 def test_checkin_warns_outside_the_workers_area(
@@ -618,7 +630,10 @@ def test_planning_from_a_draw_without_sheets_shows_one_short_message(
     from chuangwei.places.tests.factories import SiteFactory, SiteTypeFactory
 
     road = SiteTypeFactory(code="main_road", name="主干道")
-    sites = [SiteFactory(site_type=road, unit=insp["community_a"]) for _ in range(10)]
+    sites = [
+        SiteFactory(site_type=road, unit=insp["community_a"], lng=117.305, lat=34.805)
+        for _ in range(10)
+    ]
     draw = SamplingDraw.objects.create(
         code="CY-1",
         name="抽样",

@@ -802,3 +802,27 @@ def test_locate_matches_locate_many(random_case: Any) -> None:
     index = geo.GridIndex(grids)
     one_by_one = [index.locate(lng, lat) for lng, lat in zip(lngs, lats, strict=True)]
     assert one_by_one == index.locate_many(lngs, lats)
+
+
+# --- Bounds -----------------------------------------------------------------------------------
+
+
+def test_grid_index_bounds_cover_every_grid() -> None:
+    index = geo.GridIndex([(1, 1, box(0, 0, 10, 10)), (2, 1, box(20, -5, 21, 1))])
+    assert index.bounds == (0.0, -5.0, 21.0, 10.0)
+
+
+def test_empty_grid_index_has_no_bounds() -> None:
+    assert geo.GridIndex([]).bounds is None
+
+
+def test_expand_bbox_by_a_margin_in_metres() -> None:
+    grown = geo.expand_bbox((117.0, 34.0, 118.0, 35.0), 20_000)
+    d_lat = 20_000 / (geo.EARTH_RADIUS_M * math.pi / 180)
+    d_lng = d_lat / math.cos(math.radians(35.0 + d_lat))
+    assert grown == pytest.approx((117.0 - d_lng, 34.0 - d_lat, 118.0 + d_lng, 35.0 + d_lat))
+    assert geo.distance_m(118.0, 35.0, grown[2], 35.0) >= 20_000
+
+
+def test_expand_bbox_stays_within_wgs84() -> None:
+    assert geo.expand_bbox((-179.9, -89.9, 179.9, 89.9), 50_000) == (-180.0, -90.0, 180.0, 90.0)

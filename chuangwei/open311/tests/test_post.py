@@ -327,3 +327,79 @@ def test_every_fault_of_a_request_is_reported_at_once(o311: dict[str, Any], clie
         "电子邮箱地址无效。",
         "电话号码无效。",
     ]
+
+
+# Every fault of a request is listed ---------------------------------------------------------
+
+
+def _descriptions(response: Any, fmt: str) -> list[str]:
+    if fmt == "json":
+        return [e["description"] for e in response.json()]
+    return [e.findtext("description") for e in xml(response)]
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_two_bad_coordinates_are_two_errors(o311: dict[str, Any], client: Any, fmt: str) -> None:
+    from django.utils import translation
+
+    response = assert_refused(client, fms_fields(lat="north", long="east"), 400, fmt=fmt)
+    with translation.override("zh-hans"):
+        expected = [
+            translation.gettext("%(name)s must be a decimal number.") % {"name": name}
+            for name in ("long", "lat")
+        ]
+    assert _descriptions(response, fmt) == expected
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_paris_is_refused_naming_both_coordinates(
+    o311: dict[str, Any], client: Any, fmt: str
+) -> None:
+    response = assert_refused(client, fms_fields(lat="48.8566", long="2.3522"), 400, fmt=fmt)
+    found = _descriptions(response, fmt)
+    assert len(found) == 2
+    assert found[0].startswith(("Longitude 2.3522", "经度 2.3522"))
+    assert found[1].startswith(("Latitude 48.8566", "纬度 48.8566"))
+
+
+def test_every_field_fault_is_listed(o311: dict[str, Any], client: Any) -> None:
+    fields = fms_fields(
+        lat="91",
+        long="181",
+        email="not-an-email",
+        phone="call me maybe",
+        description="x" * 2001,
+        media_url="javascript:alert(1)",
+    )
+    response = assert_refused(client, fields, 400)
+    assert len(response.json()) == 6
+
+
+def test_every_bad_attribute_is_listed(o311: dict[str, Any], client: Any) -> None:
+    from chuangwei.open311.models import ServiceAttribute
+
+    for code in ("bags", "boxes"):
+        ServiceAttribute.objects.create(
+            category=o311["garbage"], code=code, datatype="number", required=True, description="?"
+        )
+    response = assert_refused(client, fms_fields(**{"attribute[bags]": "many"}), 400)
+    found = [e["description"] for e in response.json()]
+    assert [("bags" in d, "boxes" in d) for d in found] == [(True, False), (False, True)]
+
+
+# One limit per field -------------------------------------------------------------------------
+
+
+def test_description_of_exactly_the_limit_is_accepted(o311: dict[str, Any], client: Any) -> None:
+    from chuangwei.problems.models import Problem
+
+    response = client.post(BASE + "requests.json", fms_fields(description="垃" * 2000))
+    assert response.status_code == 201
+    assert len(Problem.objects.get().description) == 2000
+
+
+def test_description_one_character_longer_is_refused(o311: dict[str, Any], client: Any) -> None:
+    """Open311 allowed 4,000 characters while the API allowed 2,000."""
+    response = assert_refused(client, fms_fields(description="垃" * 2001), 400)
+    [error] = response.json()
+    assert error["description"].startswith("description") and "2000" in error["description"]

@@ -1,10 +1,7 @@
-from typing import Any
-
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from chuangwei.core.api import ModelSerializer
-from chuangwei.lib import geo
 
 from ..choices import InputCRS
 from ..models import Grid, Site, SiteType, SiteTypeGroup
@@ -86,11 +83,4 @@ class SiteSerializer(ModelSerializer):
         ]
         read_only_fields = ["grid", "outside_grid", "created_at", "updated_at"]
 
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        lng = attrs.get("lng", getattr(self.instance, "lng", None))
-        lat = attrs.get("lat", getattr(self.instance, "lat", None))
-        try:
-            geo.validate_point(lng, lat)  # type: ignore[arg-type]
-        except geo.GeometryError as exc:
-            raise serializers.ValidationError({"lng": [str(exc)]}) from exc
-        return attrs
+    # The point is checked once, by places.services.save_site (ranges and the city's bounds).

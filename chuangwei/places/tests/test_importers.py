@@ -88,16 +88,30 @@ def test_broken_file_lists_every_bad_row_and_writes_nothing(city: dict[str, Any]
 
 
 def test_point_outside_grids_with_unit_is_kept_and_flagged(city: dict[str, Any]) -> None:
-    run(row("S1", 116.5, 34.5, unit="370402001"))
+    run(row("S1", 116.95, 34.85, unit="370402001"))  # 5 km west of the grids
 
     site = Site.objects.get(code="S1")
     assert (site.grid, site.outside_grid, site.unit.code) == (None, True, "370402001")
 
 
 def test_point_outside_grids_without_unit_is_a_row_error(city: dict[str, Any]) -> None:
-    assert failures(row("S1", 116.5, 34.5)) == [
+    assert failures(row("S1", 116.95, 34.85)) == [
         (2, "Responsible unit", "point lies outside every grid and no responsible unit was given")
     ]
+
+
+def test_point_far_outside_the_city_is_a_row_error_naming_the_column(
+    city: dict[str, Any],
+) -> None:
+    assert failures(row("S1", 2.3522, 48.8566, unit="370402001")) == [
+        (
+            2,
+            "Longitude",
+            "Longitude 2.3522 is outside the city (116.7802–117.4198). "
+            "Latitude 48.8566 is outside the city (34.6201–35.0799).",
+        )
+    ]
+    assert not Site.objects.exists()
 
 
 def test_unit_given_by_name_overrides_grid_unit(city: dict[str, Any]) -> None:

@@ -27,7 +27,7 @@ from chuangwei.places.choices import InputCRS
 from chuangwei.places.models import Site
 from chuangwei.standards.choices import DeadlineUnit, Severity
 
-from .. import deadlines, workflow
+from .. import deadlines, limits, workflow
 from ..choices import (
     CLOCK_STATUSES,
     PhotoKind,
@@ -334,7 +334,7 @@ def _note(action: str) -> serializers.CharField:
         required=required,
         allow_blank=not required,
         default="" if not required else serializers.empty,
-        max_length=2000,
+        max_length=limits.NOTE,
         help_text=_("Required.") if required else _("Optional."),
     )
 
@@ -385,9 +385,11 @@ class ReportInput(ClientPointMixin):
         help_text=_("Defaults to the source of the caller's role, as on the report page."),
     )
     description = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=2000
+        required=False, allow_blank=True, default="", max_length=limits.DESCRIPTION
     )
-    address = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    address = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.ADDRESS
+    )
     site = ScopedPrimaryKeyField(
         queryset=Site.objects.all(), required=False, allow_null=True, default=None
     )

@@ -317,7 +317,8 @@ def test_report_converts_gcj02_to_wgs84(api_as, ledger):
     ("changes", "code"),
     [
         ({"lng": None, "lat": None}, "missing_location"),
-        ({"lng": 118.5, "lat": 35.5}, "outside_grids"),
+        ({"lng": 117.40, "lat": 34.85}, "outside_grids"),  # 6 km east of the grids
+        ({"lng": 2.3522, "lat": 48.8566}, "outside_city"),  # Paris
         ({"lng": 250, "lat": 35.5}, "invalid_coordinates"),
         ({"category": 999999}, "unknown_category"),
     ],

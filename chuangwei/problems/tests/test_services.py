@@ -31,7 +31,7 @@ def test_report_writes_one_report_event(report):
 
 def test_report_outside_every_grid_is_refused_and_stores_nothing(report):
     with pytest.raises(InvalidInput) as exc:
-        report(point=(118.5, 35.5))
+        report(point=(117.40, 34.85))  # 6 km east of the grids
     assert exc.value.code == "outside_grids"
     assert Problem.objects.count() == 0
 

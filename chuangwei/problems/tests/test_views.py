@@ -458,9 +458,10 @@ def test_report_done_page_shows_the_code(client_as, ledger):
     ("overrides", "code"),
     [
         ({"lng": None, "lat": None}, "missing_location"),
-        ({"lng": 118.5, "lat": 35.5}, "outside_grids"),
+        ({"lng": 117.40, "lat": 34.85}, "outside_grids"),  # 6 km east of the grids
+        ({"lng": 2.3522, "lat": 48.8566}, "outside_city"),  # Paris
         ({"category": 999999}, "unknown_category"),
-        ({"description": "长" * 1001}, "invalid"),
+        ({"description": "长" * 2001}, "invalid"),
         ({"photos": [uploaded(b"\xff" * (30 * 1024 * 1024), "big.jpg")]}, "photo_too_large"),
         ({"photos": [uploaded(b"just text", "note.txt", "text/plain")]}, "photo_not_image"),
     ],
@@ -535,7 +536,7 @@ def test_import_creates_problems_from_an_inspection_list(client_as, ledger):
 def test_import_with_a_point_outside_every_grid_stores_nothing(client_as, ledger):
     rows = [
         ["垃圾满溢", "06010", IN_A[0], IN_A[1], "", "", ""],
-        ["乱堆放", "06010", 118.5, 35.5, "", "", ""],
+        ["乱堆放", "06010", 117.40, 34.85, "", "", ""],  # 6 km east of the grids
     ]
     response = client_as("office").post(url("problem_import"), {"file": sheet(rows)})
     assert response.status_code == 422
@@ -553,6 +554,15 @@ def test_import_lists_every_fault_of_a_row(client_as, ledger):
         (2, "来源"),
         (2, "扣分"),
     ]
+
+
+def test_import_with_a_point_far_outside_the_city_names_the_coordinate(client_as, ledger):
+    rows = [["乱堆放", "06010", 2.3522, 48.8566, "", "", ""]]
+    response = client_as("office").post(url("problem_import"), {"file": sheet(rows)})
+    assert response.status_code == 422
+    [error] = response.context["errors"]
+    assert (error.row, error.column) == (2, "位置")
+    assert "2.3522" in error.message
     assert Problem.objects.count() == 0
 
 

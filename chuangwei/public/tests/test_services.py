@@ -88,7 +88,8 @@ def test_gcj02_point_is_converted_to_wgs84(citizen_report: Any) -> None:
         ({"phone": "12345"}, "bad_phone"),
         ({"notify": True}, "notify_without_contact"),
         ({"public_category": None}, "unknown_category"),
-        ({"lng": 100.0, "lat": 30.0}, "outside_grids"),
+        ({"lng": 117.40, "lat": 34.85}, "outside_grids"),  # 6 km east of the grids
+        ({"lng": 100.0, "lat": 30.0}, "outside_city"),
     ],
 )
 def test_bad_report_is_refused_and_stores_nothing(

@@ -436,3 +436,33 @@ def test_the_report_form_names_the_outlines_url(public: dict[str, Any]) -> None:
     page = Client().get("/public/report/").content.decode()
     assert 'data-outlines-url="/public/report/outlines.json"' in page
     assert "js/map.js" in page
+
+
+# One limit per field, a plausible point --------------------------------------------------
+
+
+def test_description_of_exactly_the_limit_is_accepted(public: dict[str, Any]) -> None:
+    """The citizen page allowed 200 characters, the API 2,000: now every path allows 2,000."""
+    response = _post(Client(), public, description="垃" * 2000)
+    assert response.status_code == 302
+    assert len(Problem.objects.get().description) == 2000
+
+
+def test_description_one_character_longer_is_refused(public: dict[str, Any]) -> None:
+    response = _post(Client(), public, description="垃" * 2001)
+    assert (response.status_code, response.context["error_code"]) == (422, "invalid")
+    assert "2000" in response.context["error"]
+    _nothing_stored()
+
+
+def test_report_page_tells_the_browser_the_limit(public: dict[str, Any]) -> None:
+    page = Client().get("/public/report/").content.decode()
+    assert 'maxlength="2000"' in page
+    assert "/2000</div>" in page
+
+
+def test_a_point_far_outside_the_city_is_refused(public: dict[str, Any]) -> None:
+    response = _post(Client(), public, lng="2.3522", lat="48.8566")
+    assert (response.status_code, response.context["error_code"]) == (422, "outside_city")
+    assert "2.3522" in response.context["error"]
+    _nothing_stored()
