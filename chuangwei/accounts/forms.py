@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from chuangwei.core.forms import ModelForm
 from chuangwei.org.models import OrgUnit
 
 from .choices import Role
@@ -24,7 +25,7 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].widget.attrs.update(placeholder=_("Password"))
 
 
-class UserForm(forms.ModelForm):  # type: ignore[type-arg]
+class UserForm(ModelForm):
     password = forms.CharField(
         label=_("Password"),
         required=False,
@@ -37,7 +38,7 @@ class UserForm(forms.ModelForm):  # type: ignore[type-arg]
         fields = ["username", "display_name", "phone", "email", "is_active"]
 
 
-class MembershipForm(forms.ModelForm):  # type: ignore[type-arg]
+class MembershipForm(ModelForm):
     init_kwargs = ("user",)
 
     class Meta:

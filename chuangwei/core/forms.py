@@ -17,7 +17,25 @@ class TreeChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return f"{'　' * getattr(obj, 'depth', 0)}{obj}"
 
 
-class ScopedModelForm(forms.ModelForm):  # type: ignore[type-arg]
+class BoundedForm:
+    """Every date and number field of the form refuses values outside ``lib.bounds``."""
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bound_fields(self.fields.values())
+
+
+class Form(BoundedForm, forms.Form):
+    """Base of every plain form (the project rule in core/tests refuses ``forms.Form``)."""
+
+
+class ModelForm(BoundedForm, forms.ModelForm):  # type: ignore[type-arg]
+    """Base of every model form."""
+
+
+class ScopedModelForm(ModelForm):
     """A ModelForm whose foreign-key choices are limited to what the user may see.
 
     ``scoped_fields`` maps field name → queryset factory taking the user.
@@ -38,7 +56,6 @@ class ScopedModelForm(forms.ModelForm):  # type: ignore[type-arg]
                 f.widget.attrs.setdefault("rows", 3)
             if isinstance(f.widget, forms.DateInput):
                 f.widget.input_type = "date"
-        bound_fields(self.fields.values())
 
 
 def bound_fields(fields: Any) -> None:

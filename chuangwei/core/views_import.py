@@ -29,11 +29,12 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from .errors import DomainError
+from .forms import Form
 from .importing import ImportFailed, TableImporter, join_names
 from .views import domain_error_message
 
 
-class ImportForm(forms.Form):
+class ImportForm(Form):
     file = forms.FileField(label=gettext_lazy("File"))
     update_existing = forms.BooleanField(
         label=gettext_lazy("Update rows that already exist"), required=False

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chuangwei.core.forms import Form
 from chuangwei.reports.selectors import Period, month_of, week_of
 
 from .selectors import GRID_METRICS
@@ -43,7 +44,7 @@ def preset_period(name: str, today: date) -> Period:
     return month_of(today)
 
 
-class DashboardForm(forms.Form):
+class DashboardForm(Form):
     period = forms.ChoiceField(label=_("Period"), choices=PRESETS, required=False)
     start = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})

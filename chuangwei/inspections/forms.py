@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chuangwei.accounts.models import User
 from chuangwei.accounts.permissions import INSPECTION_TEAM_ROLES, users_with_roles
-from chuangwei.core.forms import ScopedModelForm
+from chuangwei.core.forms import Form, ModelForm, ScopedModelForm
 from chuangwei.core.limits import column_length
 from chuangwei.org.models import OrgUnit
 from chuangwei.places.models import Grid, Site
@@ -52,7 +52,7 @@ def parse_band_text(text: str) -> list[dict[str, str]]:
     return out
 
 
-class SheetItemForm(forms.ModelForm):  # type: ignore[type-arg]
+class SheetItemForm(ModelForm):  # type: ignore[type-arg]
     bands_text = forms.CharField(
         label=_("Bands"),
         required=False,
@@ -94,7 +94,7 @@ class SheetItemForm(forms.ModelForm):  # type: ignore[type-arg]
             raise forms.ValidationError(str(exc.message)) from exc
 
 
-class TaskForm(forms.Form):
+class TaskForm(Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), choices=InspectionKind.choices)
     planned_date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -157,7 +157,7 @@ class TaskForm(forms.Form):
         return sites
 
 
-class DeductionForm(forms.Form):
+class DeductionForm(Form):
     item = forms.IntegerField(widget=forms.HiddenInput)
     points = forms.CharField(label=_("Points deducted"))
     note = forms.CharField(
@@ -170,13 +170,13 @@ class DeductionForm(forms.Form):
     lat = forms.FloatField(required=False, widget=forms.HiddenInput)
 
 
-class BandForm(forms.Form):
+class BandForm(Form):
     item = forms.IntegerField(widget=forms.HiddenInput)
     band = forms.CharField(label=_("Band"))
     score = forms.CharField(label=_("Score"), required=False)
 
 
-class SheetImportForm(forms.Form):
+class SheetImportForm(Form):
     file = forms.FileField(label=_("Excel file (.xlsx)"))
     ignore_unknown = forms.BooleanField(
         label=_("Ignore columns that are not recognised"), required=False

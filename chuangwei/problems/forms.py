@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chuangwei.core.errors import DomainError
-from chuangwei.core.forms import ScopedModelForm, TreeChoiceField
+from chuangwei.core.forms import Form, ScopedModelForm, TreeChoiceField
 from chuangwei.org.choices import OrgUnitKind
 from chuangwei.org.models import OrgUnit
 from chuangwei.standards.models import ProblemCategory
@@ -66,7 +66,7 @@ def end_of_day(day: Any) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(23, 59)))
 
 
-class NoteForm(forms.Form):
+class NoteForm(Form):
     """Actions that take a note (required or not is the workflow's decision)."""
 
     note = forms.CharField(
@@ -188,7 +188,7 @@ class PhotoActionForm(NoteForm):
         return {**super().service_kwargs(), "uploads": self.uploads()}
 
 
-class ReportForm(forms.Form):
+class ReportForm(Form):
     """The phone report: category, location (device GPS or map pin), photos, description."""
 
     category = forms.ModelChoiceField(
@@ -242,7 +242,7 @@ def _float(value: Any) -> float | None:
         return None
 
 
-class BulkForm(forms.Form):
+class BulkForm(Form):
     ids = forms.TypedMultipleChoiceField(coerce=int, choices=(), required=True)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -13,6 +13,7 @@ from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from chuangwei.core.errors import InvalidInput
+from chuangwei.core.forms import Form
 from chuangwei.lib import geo
 from chuangwei.problems import limits
 from chuangwei.problems.choices import PhotoKind
@@ -35,7 +36,7 @@ def new_stamp() -> str:
     return signing.dumps(time.time(), salt=STAMP_SALT)
 
 
-class FrictionForm(forms.Form):
+class FrictionForm(Form):
     """A hidden field people never fill (``website``) and a signed start time: a post
     that fills the trap, has no valid stamp or comes back faster than a person could type
     is refused with a plain message, and nothing is stored."""

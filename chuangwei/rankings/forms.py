@@ -10,7 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chuangwei.core.forms import ScopedModelForm, TreeChoiceField
+from chuangwei.core.forms import Form, ScopedModelForm, TreeChoiceField
 from chuangwei.org.models import OrgUnit, Person
 
 from .choices import ObjectKind, PeriodKind
@@ -27,7 +27,7 @@ METRIC_DIMENSIONS = [
 ]
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(Form):
     """Week, month, quarter (the one containing ``day``) or custom dates."""
 
     period = forms.ChoiceField(label=_("Period"), choices=PeriodKind.choices, initial="month")
@@ -89,7 +89,7 @@ class ComputeForm(PeriodForm):
     scheme = forms.ModelChoiceField(label=_("Scheme"), queryset=RankingScheme.objects.all())
 
 
-class RedBlackForm(forms.Form):
+class RedBlackForm(Form):
     kind = forms.ChoiceField(label=_("Ranked objects"), choices=ObjectKind.choices, required=False)
     snapshot = forms.ModelChoiceField(
         label=_("Snapshot"),

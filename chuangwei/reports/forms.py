@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chuangwei.core.forms import ModelForm
+
 from .models import Briefing, BriefingSection, Milestone
 
 
@@ -14,7 +16,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class BriefingCreateForm(forms.ModelForm):  # type: ignore[type-arg]
+class BriefingCreateForm(ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Briefing
         fields = ["kind", "period_start", "period_end", "headline"]
@@ -26,7 +28,7 @@ class BriefingCreateForm(forms.ModelForm):  # type: ignore[type-arg]
         self.fields["headline"].help_text = _("Empty: a title from the kind and period.")
 
 
-class BriefingEditForm(forms.ModelForm):  # type: ignore[type-arg]
+class BriefingEditForm(ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Briefing
         fields = [
@@ -55,14 +57,14 @@ class BriefingEditForm(forms.ModelForm):  # type: ignore[type-arg]
             self.fields[name].help_text = _("One recipient per line.")
 
 
-class SectionForm(forms.ModelForm):  # type: ignore[type-arg]
+class SectionForm(ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = BriefingSection
         fields = ["heading", "body"]
         widgets = {"body": forms.HiddenInput()}
 
 
-class MilestoneForm(forms.ModelForm):  # type: ignore[type-arg]
+class MilestoneForm(ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Milestone
         fields = ["name", "date", "kind", "note"]

@@ -470,3 +470,46 @@ def test_statuses_are_asserted_exactly():
         and any(isinstance(op, ast.In | ast.NotIn) for op in node.ops)
     ]
     assert offenders == []
+
+
+# Inputs are bounded (lib/bounds.py) --------------------------------------------------------
+# Every form and serializer derives from the core bases that attach the date and number ranges,
+# so no field of a new form or serializer can carry a year-1 date or a 30-digit id to the database.
+RAW_BASES = {
+    ("forms", "Form"): "chuangwei.core.forms.Form",
+    ("forms", "ModelForm"): "chuangwei.core.forms.ModelForm",
+    ("serializers", "Serializer"): "chuangwei.core.api.Serializer",
+    ("serializers", "ModelSerializer"): "chuangwei.core.api.ModelSerializer",
+}
+BASE_HOMES = {"core/forms.py", "core/api.py", "core/schema.py"}
+
+
+def raw_bases(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.ClassDef):
+            continue
+        for base in node.bases:
+            if (
+                isinstance(base, ast.Attribute)
+                and isinstance(base.value, ast.Name)
+                and (base.value.id, base.attr) in RAW_BASES
+            ):
+                found.append(f"{node.name}({base.value.id}.{base.attr})")
+    return found
+
+
+def test_forms_and_serializers_derive_from_the_bounded_bases():
+    offenders = []
+    for _app, path in python_files():
+        rel = str(path.relative_to(PACKAGE))
+        if rel in BASE_HOMES:
+            continue
+        offenders += [f"{rel}: {c}" for c in raw_bases(path)]
+    assert offenders == []
+
+
+def test_raw_base_detection_sees_a_plain_form(tmp_path):
+    sample = tmp_path / "forms.py"
+    sample.write_text("class F(forms.Form):\n    pass\nclass G(Form):\n    pass\n")
+    assert raw_bases(sample) == ["F(forms.Form)"]

@@ -618,3 +618,22 @@ def test_office_deletes_a_holiday(client_as, ledger):
     day = CalendarDay.objects.create(date="2026-10-01", is_workday=False, name="国庆节")
     response = client_as("office").post(reverse("problems:calendarday_delete", args=[day.pk]))
     assert (response.status_code, CalendarDay.objects.count()) == (302, 0)
+
+
+def test_dispatch_with_a_year_1_deadline_is_a_form_error_and_changes_nothing(
+    client_as, ledger, report
+):
+    """A year-1 deadline has no UTC value: SQLite failed with OverflowError (a 500)."""
+    problem = drive(ledger, report, "accepted")
+    before = snapshot(problem)
+    response = client_as("office").post(
+        url("problem_dispatch", problem),
+        {
+            "unit": ledger["street_a"].pk,
+            "department": ledger["department"].pk,
+            "due_at": "0001-01-01T08:00",
+        },
+    )
+    assert response.status_code == 422
+    assert "请输入1900-01-01至2999-12-31之间的日期。" in response.content.decode()
+    assert snapshot(problem) == before
