@@ -63,7 +63,7 @@ class UserViewSet(ScopedModelViewSet):
 class MembershipViewSet(ScopedModelViewSet):
     """Who holds which role over which unit (services.grant/update/revoke_membership)."""
 
-    queryset = Membership.objects.select_related("user", "unit")
+    queryset = Membership.objects.select_related("user", "unit").order_by("pk")
     serializer_class = MembershipSerializer
     filterset_fields = ["user", "unit", "role"]
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
