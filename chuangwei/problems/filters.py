@@ -21,8 +21,8 @@ from chuangwei.org.models import OrgUnit
 from chuangwei.places.models import Grid
 from chuangwei.standards.models import ProblemCategory
 
-from .choices import ProblemSource, ProblemStatus
-from .models import CalendarDay, DeadlineRule, Problem
+from .choices import ProblemAction, ProblemSource, ProblemStatus
+from .models import CalendarDay, DeadlineRule, Problem, ProblemEvent
 
 
 class SingleSelectList(forms.SelectMultiple):
@@ -236,3 +236,18 @@ class DeadlineRuleFilter(BaseFilterSet):
     class Meta:
         model = DeadlineRule
         fields = ["category", "severity"]
+
+
+class ProblemEventFilter(BaseFilterSet):
+    """The API's event feed: by problem, action and time (an integration pages forward with
+    ``created_at__gte``)."""
+
+    # A plain number, so an id outside the caller's scope looks like one that does not exist.
+    problem = django_filters.NumberFilter(field_name="problem_id")
+    action = django_filters.ChoiceFilter(choices=ProblemAction.choices)
+    created_at__gte = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_at__lt = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+
+    class Meta:
+        model = ProblemEvent
+        fields = ["problem", "action"]

@@ -134,3 +134,12 @@ def test_model_validation_error_from_a_service_is_a_400_with_its_fields() -> Non
     assert response.status_code == 400
     assert response.data["error"]["code"] == "invalid"
     assert response.data["error"]["fields"] == {"title": ["标题太长。"]}
+
+
+def test_event_feed_with_a_time_past_2999_is_a_field_error(api_as: Any) -> None:
+    """The event filter was a plain FilterSet without the bounds: PostgreSQL failed on it."""
+    response = api_as("office").get(
+        "/api/v1/problem-events/", {"created_at__gte": "7070-11-06T03:05:32+08:00"}
+    )
+    assert response.status_code == 400
+    assert list(_error(response)["fields"]) == ["created_at__gte"]

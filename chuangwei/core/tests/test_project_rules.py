@@ -473,15 +473,17 @@ def test_statuses_are_asserted_exactly():
 
 
 # Inputs are bounded (lib/bounds.py) --------------------------------------------------------
-# Every form and serializer derives from the core bases that attach the date and number ranges,
+# Every form, filter set and serializer derives from the core bases that attach the date and
+# number ranges,
 # so no field of a new form or serializer can carry a year-1 date or a 30-digit id to the database.
 RAW_BASES = {
+    ("django_filters", "FilterSet"): "chuangwei.core.filters.BaseFilterSet",
     ("forms", "Form"): "chuangwei.core.forms.Form",
     ("forms", "ModelForm"): "chuangwei.core.forms.ModelForm",
     ("serializers", "Serializer"): "chuangwei.core.api.Serializer",
     ("serializers", "ModelSerializer"): "chuangwei.core.api.ModelSerializer",
 }
-BASE_HOMES = {"core/forms.py", "core/api.py", "core/schema.py"}
+BASE_HOMES = {"core/forms.py", "core/api.py", "core/schema.py", "core/filters.py"}
 
 
 def raw_bases(path: Path) -> list[str]:
@@ -499,7 +501,7 @@ def raw_bases(path: Path) -> list[str]:
     return found
 
 
-def test_forms_and_serializers_derive_from_the_bounded_bases():
+def test_forms_filters_and_serializers_derive_from_the_bounded_bases():
     offenders = []
     for _app, path in python_files():
         rel = str(path.relative_to(PACKAGE))

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import django_filters
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -27,8 +26,8 @@ from chuangwei.standards.models import ProblemCategory
 
 from .. import services
 from ..actions import ACTIONS, ActionSpec, uploads
-from ..choices import PhotoKind, ProblemAction
-from ..filters import CalendarDayFilter, DeadlineRuleFilter, ProblemFilter
+from ..choices import PhotoKind
+from ..filters import CalendarDayFilter, DeadlineRuleFilter, ProblemEventFilter, ProblemFilter
 from ..models import CalendarDay, DeadlineRule, Problem, ProblemEvent, ProblemPhoto
 from ..permissions import report_source
 from . import serializers as s
@@ -180,18 +179,6 @@ def _rows(qs: QuerySet[Problem]) -> QuerySet[Problem]:
 
 def _with_detail(qs: QuerySet[Problem]) -> QuerySet[Problem]:
     return qs.prefetch_related("events", "photos", "requests")
-
-
-class ProblemEventFilter(django_filters.FilterSet):
-    # A plain number, so an id outside the caller's scope looks like one that does not exist.
-    problem = django_filters.NumberFilter(field_name="problem_id")
-    action = django_filters.ChoiceFilter(choices=ProblemAction.choices)
-    created_at__gte = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_at__lt = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
-
-    class Meta:
-        model = ProblemEvent
-        fields = ["problem", "action"]
 
 
 class ProblemEventViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
