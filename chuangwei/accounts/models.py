@@ -24,7 +24,9 @@ class UserQuerySet(ScopedQuerySet):
 
 
 class ChuangweiUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
-    pass
+    # Migrations build no users, so they need not import this manager (they import no
+    # application code at all).
+    use_in_migrations = False
 
 
 class User(AbstractUser):

@@ -164,10 +164,6 @@ class LeaderAssignment(TimeStampedModel):
         return f"{self.leader} → {self.unit}"
 
 
-def agreement_upload_to(instance: ResponsibilityAgreement, filename: str) -> str:
-    return f"agreements/{instance.year}/{filename}"
-
-
 class ResponsibilityAgreement(TimeStampedModel):
     """A target responsibility agreement (目标责任书) a unit signed for a year."""
 
@@ -182,7 +178,7 @@ class ResponsibilityAgreement(TimeStampedModel):
     )
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
     document = models.FileField(
-        _("signed document"), upload_to=agreement_upload_to, blank=True, max_length=255
+        _("signed document"), upload_to="agreements/", blank=True, max_length=255
     )
 
     objects = ScopedQuerySet.as_manager()

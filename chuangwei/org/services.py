@@ -116,6 +116,12 @@ def save_responsibility_agreement(
             code="bad_target",
             fields={"closure_rate_target": [_("Enter a number from 0 to 100.")]},
         )
+    document = agreement.document
+    name = document.name or ""
+    if document and not getattr(document, "_committed", True) and "/" not in name:
+        # A new upload is stored as agreements/<year>/<name> ("agreements/" is the field's
+        # upload_to; the year folder is the agreement's, not the upload's).
+        document.name = f"{agreement.year}/{name}"
     agreement.save()
     return agreement
 

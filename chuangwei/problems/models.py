@@ -462,10 +462,6 @@ class ProblemEvent(EventModel):
         return f"{self.problem_id} {self.action}"
 
 
-def photo_upload_to(instance: ProblemPhoto, filename: str) -> str:
-    return f"problems/{instance.problem_id}/{filename}"
-
-
 class ProblemPhoto(models.Model):
     """Photo evidence: the original is kept; the public copy has no EXIF."""
 
@@ -482,9 +478,9 @@ class ProblemPhoto(models.Model):
         db_index=False,  # partial index in Meta (most photos belong to no event)
     )
     kind = models.CharField(_("kind"), max_length=12, choices=PhotoKind.choices)
-    original = models.FileField(_("original"), upload_to=photo_upload_to, max_length=255)
-    thumbnail = models.FileField(_("thumbnail"), upload_to=photo_upload_to, max_length=255)
-    public_copy = models.FileField(_("public copy"), upload_to=photo_upload_to, max_length=255)
+    original = models.FileField(_("original"), upload_to="problems/", max_length=255)
+    thumbnail = models.FileField(_("thumbnail"), upload_to="problems/", max_length=255)
+    public_copy = models.FileField(_("public copy"), upload_to="problems/", max_length=255)
     content_type = models.CharField(max_length=40)
     size = models.PositiveIntegerField(_("size (bytes)"))
     width = models.PositiveIntegerField(default=0)

@@ -365,9 +365,11 @@ def store_photo(
     # DESIGN: uploads are written before the row that points at them commits. If the
     # caller's transaction rolls back, these files stay behind as orphans (harmless, and a
     # cleanup can sweep them); the opposite, a row without its file, never happens.
-    photo.original.save(f"{stem}.{extension}", ContentFile(data), save=False)
-    photo.thumbnail.save(f"{stem}_t.jpg", ContentFile(thumbnail_bytes), save=False)
-    photo.public_copy.save(f"{stem}_p.jpg", ContentFile(public_bytes), save=False)
+    # Stored as problems/<problem id>/… (the fields' upload_to is the "problems/" folder).
+    folder = f"{photo.problem_id}/{stem}"
+    photo.original.save(f"{folder}.{extension}", ContentFile(data), save=False)
+    photo.thumbnail.save(f"{folder}_t.jpg", ContentFile(thumbnail_bytes), save=False)
+    photo.public_copy.save(f"{folder}_p.jpg", ContentFile(public_bytes), save=False)
     photo.save(force_insert=True)
     return photo
 

@@ -89,10 +89,6 @@ class BriefingQuerySet(ScopedQuerySet):
         return self.filter(status=BriefingStatus.PUBLISHED)
 
 
-def briefing_upload_to(instance: Briefing, filename: str) -> str:
-    return f"briefings/{instance.year or 'draft'}/{filename}"
-
-
 class Briefing(TimeStampedModel):
     """One issue of a work briefing (工作简报): title block, sections, distribution.
 
@@ -137,7 +133,7 @@ class Briefing(TimeStampedModel):
     distribution_fa = models.TextField(_("issue to (发)"), blank=True)
     scheduled = models.BooleanField(_("drafted by the scheduler"), default=False, editable=False)
     document = models.FileField(
-        _("document"), upload_to=briefing_upload_to, max_length=255, blank=True, editable=False
+        _("document"), upload_to="briefings/", max_length=255, blank=True, editable=False
     )
     created_by = user_ref(_("created by"))
     published_by = user_ref(_("published by"))

@@ -347,7 +347,10 @@ def publish_briefing(briefing: Briefing, *, by: Any, now: datetime | None = None
         briefing.year, briefing.year_number, briefing.total_number = issue_date.year, number, total
         content = render_briefing(briefing)
         briefing.document.save(
-            f"briefing-{issue_date.year}-{number:03d}.docx", ContentFile(content), save=False
+            # Stored as briefings/<year>/… (the field's upload_to is the "briefings/" folder).
+            f"{issue_date.year}/briefing-{issue_date.year}-{number:03d}.docx",
+            ContentFile(content),
+            save=False,
         )
         Briefing.objects.filter(pk=briefing.pk).update(document=briefing.document.name)
     return briefing

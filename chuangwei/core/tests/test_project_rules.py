@@ -515,3 +515,25 @@ def test_raw_base_detection_sees_a_plain_form(tmp_path):
     sample = tmp_path / "forms.py"
     sample.write_text("class F(forms.Form):\n    pass\nclass G(Form):\n    pass\n")
     assert raw_bases(sample) == ["F(forms.Form)"]
+
+
+# Migrations (issue 21: squashed to one clean initial set per app) ---------------------------
+MIGRATIONS = sorted(PACKAGE.glob("*/migrations/0*.py"))
+
+
+@pytest.mark.parametrize("path", MIGRATIONS, ids=lambda p: f"{p.parent.parent.name}/{p.name}")
+def test_migration_imports_no_application_code(path):
+    """A migration keeps working whatever later happens to the models, services or helpers:
+    a data migration copies what it needs instead of importing it."""
+    assert "chuangwei" not in imported_modules(path)
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module.split(".")[0])
+    return found
