@@ -17,6 +17,7 @@ Figures of the last full run are in docs/api.md ("Fuzzing").
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any
 
@@ -34,7 +35,8 @@ pytestmark = [pytest.mark.fuzz]
 
 PERSONAS = ("office", "handler_a")
 SHARDS = 6
-EXAMPLES = 12
+# Examples per operation and input mode; CW_FUZZ_EXAMPLES raises it for a longer local run.
+EXAMPLES = int(os.environ.get("CW_FUZZ_EXAMPLES", "12"))
 SEED = 2026
 CHECK_NAMES = (
     "not_a_server_error",
@@ -154,5 +156,9 @@ def test_api_answers_as_documented(
             run()
         except Exception as exc:  # every failing operation is reported at the end
             failures.append(f"{method} {path}:\n{exc}")
+    operations = len(_shard(shard))
+    print(
+        f"fuzz {persona} shard {shard}: {operations} operations, {cases} cases, {len(failures)} failing"
+    )
     assert cases > 0
     assert not failures, "\n\n".join(failures)
