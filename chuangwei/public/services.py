@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chuangwei.accounts.permissions import is_office
 from chuangwei.core.errors import Conflict, InvalidInput, NotAllowed
+from chuangwei.core.limits import check_length, column_length
 from chuangwei.lib import geo
 from chuangwei.notifications.choices import Channel
 from chuangwei.notifications.models import OutboxMessage
@@ -358,6 +359,7 @@ def propose_exposure(
         raise InvalidInput(
             _("A title is required."), code="missing_title", fields={"title": [_("Required.")]}
         )
+    check_length(title, column_length(Exposure, "title"), field="title", label=_("Title"))
     if problem.status in (ProblemStatus.VOIDED, ProblemStatus.MERGED):
         raise InvalidInput(_("A voided or merged problem cannot be exposed."), code="bad_problem")
     _check_internal_exposable(problem)
@@ -365,7 +367,7 @@ def propose_exposure(
         with transaction.atomic():
             return Exposure.objects.create(
                 problem=problem,
-                title=title[:100],
+                title=title,
                 summary=(summary or "").strip(),
                 created_by=by,
                 created_at=_now(now),
@@ -415,7 +417,12 @@ def moderate_exposure(
         "status": target,
         "moderated_by": by,
         "moderated_at": now,
-        "moderation_note": (note or "")[:200],
+        "moderation_note": check_length(
+            (note or "").strip(),
+            column_length(Exposure, "moderation_note"),
+            field="note",
+            label=_("Note"),
+        ),
         "updated_at": now,
     }
     if target == ExposureStatus.APPROVED:
@@ -434,6 +441,15 @@ def moderate_exposure(
 QuestionSpec = tuple[str, Sequence[tuple[str, bool]]]
 
 
+def _check_title(title: str, errors: dict[str, list[Any]]) -> None:
+    """A survey's or poll's title: required, and no longer than its column (never cut)."""
+    longest = column_length(Survey, "title")
+    if not title.strip():
+        errors["title"] = [_("Required.")]
+    elif len(title.strip()) > longest:
+        errors["title"] = [_("At most %(limit)s characters.") % {"limit": longest}]
+
+
 def create_survey(
     *,
     title: str,
@@ -447,14 +463,18 @@ def create_survey(
     positive (satisfied / aware / supporting)."""
     _require_office(by)
     errors: dict[str, list[Any]] = {}
-    if not title.strip():
-        errors["title"] = [_("Required.")]
+    _check_title(title, errors)
     if kind not in SurveyKind.values:
         errors["kind"] = [_("Choose a kind.")]
     if status not in PublicationStatus.values:
         errors["status"] = [_("Unknown status.")]
     if not questions or any(len(choices) < 2 or not text.strip() for text, choices in questions):
         errors["questions"] = [_("Every question needs a text and at least two choices.")]
+    elif any(len(text.strip()) > column_length(SurveyQuestion, "text") for text, _c in questions):
+        errors["questions"] = [
+            _("Each question has at most %(limit)s characters.")
+            % {"limit": column_length(SurveyQuestion, "text")}
+        ]
     if errors:
         raise InvalidInput(fields=errors)
     with transaction.atomic():
@@ -557,10 +577,14 @@ def create_poll(
     _require_office(by)
     labels = [o.strip() for o in options if o and o.strip()]
     errors: dict[str, list[Any]] = {}
-    if not title.strip():
-        errors["title"] = [_("Required.")]
+    _check_title(title, errors)
     if len(labels) < 2:
         errors["options"] = [_("A poll needs at least two options.")]
+    longest = column_length(PollOption, "label")
+    if any(len(label) > longest for label in labels):
+        errors["options"] = [
+            _("Each option has at most %(limit)s characters.") % {"limit": longest}
+        ]
     if not 1 <= max_choices <= max(len(labels), 1):
         errors["max_choices"] = [_("Between one and the number of options.")]
     if status not in PublicationStatus.values:
@@ -572,7 +596,7 @@ def create_poll(
             title=title.strip(), description=description, max_choices=max_choices, status=status
         )
         PollOption.objects.bulk_create(
-            PollOption(poll=poll, label=label[:100], sort_order=i) for i, label in enumerate(labels)
+            PollOption(poll=poll, label=label, sort_order=i) for i, label in enumerate(labels)
         )
     return poll
 

@@ -16,6 +16,7 @@ from chuangwei.public import services
 from chuangwei.public.models import (
     CitizenReport,
     Exposure,
+    Poll,
     PollBallot,
     SatisfactionRating,
     SurveyResponse,
@@ -413,3 +414,43 @@ def test_a_reopened_problem_can_be_rated_again_after_it_closes_again(
         "dissatisfied",
         "satisfied",
     ]
+
+
+# Nothing the office types is cut short: a text longer than its column is refused, named.
+
+
+def test_exposure_title_longer_than_its_column_is_refused(
+    citizen_report: Any, public: dict[str, Any]
+) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        services.propose_exposure(citizen_report(), title="标" * 101, by=public["office"])
+    assert (refused.value.code, list(refused.value.fields)) == ("too_long", ["title"])
+    assert Exposure.objects.count() == 0
+
+
+def test_moderation_note_longer_than_its_column_is_refused(
+    citizen_report: Any, public: dict[str, Any]
+) -> None:
+
+    exposure = services.propose_exposure(citizen_report(), title="甲", by=public["office"])
+    with pytest.raises(InvalidInput) as refused:
+        services.moderate_exposure(
+            exposure, decision="reject", note="理" * 201, by=public["office"]
+        )
+    assert (refused.value.code, list(refused.value.fields)) == ("too_long", ["note"])
+    exposure.refresh_from_db()
+    assert (exposure.status, exposure.moderation_note) == ("pending", "")
+
+
+def test_poll_option_longer_than_its_column_is_refused(public: dict[str, Any]) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        services.create_poll(title="十大难点", options=["甲", "乙" * 101], by=public["office"])
+    assert list(refused.value.fields) == ["options"]
+    assert Poll.objects.count() == 0
+
+
+def test_poll_title_longer_than_its_column_is_refused(public: dict[str, Any]) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        services.create_poll(title="题" * 101, options=["甲", "乙"], by=public["office"])
+    assert list(refused.value.fields) == ["title"]
+    assert Poll.objects.count() == 0
