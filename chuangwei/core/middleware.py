@@ -55,7 +55,9 @@ class ApiErrorMiddleware:
             and not response.get("Content-Type", "").startswith("application/json")
         ):
             replaced = JsonResponse(
-                api_error_body(response.status_code), status=response.status_code
+                api_error_body(response.status_code),
+                status=response.status_code,
+                json_dumps_params={"ensure_ascii": False},
             )
             for header in KEPT_HEADERS:
                 if header in response:
