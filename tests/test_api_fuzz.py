@@ -33,7 +33,9 @@ from chuangwei.inspections.tests.conftest import insp, ledger, report  # noqa: F
 
 pytestmark = [pytest.mark.fuzz]
 
-PERSONAS = ("office", "handler_a")
+# The office (city-wide, writes configuration) and a street handler; CW_FUZZ_PERSONAS names
+# others for a local run (e.g. "leader,grid_worker,inspector,supervisor").
+PERSONAS = tuple(os.environ.get("CW_FUZZ_PERSONAS", "office,handler_a").split(","))
 SHARDS = 6
 # Examples per operation and input mode; CW_FUZZ_EXAMPLES raises it for a longer local run.
 EXAMPLES = int(os.environ.get("CW_FUZZ_EXAMPLES", "12"))
