@@ -15,7 +15,7 @@ MSG_IGNORE := --ignore .venv --ignore node_modules --ignore "chuangwei/static/ve
 # mypy is strict where logic lives (ARCHITECTURE.md §9).
 STRICT_FILES = chuangwei/lib/geo.py chuangwei/lib/env.py chuangwei/lib/excel.py chuangwei/lib/workcal.py \
 	chuangwei/problems/sweeper.py chuangwei/problems/photos.py \
-	$(wildcard chuangwei/*/services.py chuangwei/*/selectors.py chuangwei/*/workflow.py)
+	$(wildcard chuangwei/*/services.py chuangwei/*/services/*.py chuangwei/*/selectors.py chuangwei/*/workflow.py)
 
 .PHONY: help setup venv vendor migrate demo demo-data run test test-fast browser browser-deps lint typecheck \
         messages bench prod-check lock clean

@@ -14,6 +14,7 @@ from chuangwei.places.api import views as places
 from chuangwei.problems.api import views as problems
 from chuangwei.public.api import routes as public_routes
 from chuangwei.rankings.api import routes as rankings_routes
+from chuangwei.readiness.api import routes as readiness_routes
 from chuangwei.reports.api import routes as reports_routes
 from chuangwei.standards.api import views as standards
 
@@ -42,6 +43,7 @@ router.register("calendar-days", problems.CalendarDayViewSet)
 router.register("deadline-rules", problems.DeadlineRuleViewSet)
 for _routes in (
     inspections_routes,
+    readiness_routes,
     rankings_routes,
     public_routes,
     open311_routes,

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "chuangwei.standards",
     "chuangwei.problems",
     "chuangwei.inspections",
+    "chuangwei.readiness",
     "chuangwei.rankings",
     "chuangwei.dashboards",
     "chuangwei.reports",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("standards/", include("chuangwei.standards.urls")),
     path("problems/", include("chuangwei.problems.urls")),
     path("inspections/", include("chuangwei.inspections.urls")),
+    path("readiness/", include("chuangwei.readiness.urls")),
     path("rankings/", include("chuangwei.rankings.urls")),
     path("reports/", include("chuangwei.reports.urls")),
     path("public/", include("chuangwei.public.urls")),

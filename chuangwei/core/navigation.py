@@ -65,6 +65,19 @@ def _menu() -> list[MenuItem]:
             ],
         ),
         MenuItem(
+            _("Evaluation readiness"),
+            icon="bi-flag",
+            children=[
+                MenuItem(_("Readiness board"), "readiness:board"),
+                MenuItem(_("Evaluation cycle"), "readiness:cycle_list"),
+                MenuItem(_("Evidence dossier"), "readiness:completeness"),
+                MenuItem(_("My evidence"), "readiness:evidence_mine"),
+                MenuItem(_("Evidence review"), "readiness:evidence_review", config_only=True),
+                MenuItem(_("Evidence requirements"), "readiness:requirement_list"),
+                MenuItem(_("Prerequisites and vetoes"), "readiness:conditions"),
+            ],
+        ),
+        MenuItem(
             _("Rankings"),
             icon="bi-bar-chart",
             children=[

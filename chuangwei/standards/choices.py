@@ -16,17 +16,20 @@ VERSION_STATUS_COLORS = {
 
 
 class ClauseLevel(models.TextChoices):
-    """Levels of the standard tree: aspect (方面) → article (条) → check item (小项)."""
+    """Levels of the standard tree: aspect (方面) → article (条) → check item (小项) →
+    assessment rule (测评细则)."""
 
     ASPECT = "aspect", _("Aspect")
     ARTICLE = "article", _("Article")
     ITEM = "item", _("Check item")
+    RULE = "rule", _("Assessment rule")
 
 
 CLAUSE_LEVEL_COLORS = {
     ClauseLevel.ASPECT: "primary",
     ClauseLevel.ARTICLE: "info",
     ClauseLevel.ITEM: "secondary",
+    ClauseLevel.RULE: "light",
 }
 
 
@@ -75,3 +78,11 @@ SEVERITY_COLORS = {
     Severity.HIGH: "warning",
     Severity.URGENT: "danger",
 }
+
+
+class ValueOrigin(models.TextChoices):
+    """Where an indicator value comes from: typed in with its evidence, or computed by the
+    platform from what it already holds (never typed twice)."""
+
+    ENTERED = "entered", _("Entered")
+    COMPUTED = "computed", _("Computed")

@@ -13,6 +13,7 @@ from .choices import (
     Comparator,
     DeadlineUnit,
     Severity,
+    ValueOrigin,
     VersionStatus,
 )
 
@@ -74,10 +75,17 @@ class StandardClause(TreeModel):
         related_name="clauses",
     )
     evidence_required = models.TextField(_("evidence required"), blank=True)
+    points = models.DecimalField(_("points"), max_digits=7, decimal_places=2, null=True, blank=True)
+    pass_rule = models.TextField(
+        _("pass rule"), blank=True, help_text=_("How the item passes when it carries no points.")
+    )
     is_prerequisite = models.BooleanField(_("prerequisite (必备条件)"), default=False)
     is_veto = models.BooleanField(_("one-vote veto (一票否决)"), default=False)
     sort_order = models.IntegerField(_("sort order"), default=0)
     source = models.CharField(_("source"), max_length=300, blank=True)
+    note = models.TextField(
+        _("note"), blank=True, help_text=_("What the sources do not give (text not found …).")
+    )
 
     objects = StandardClauseQuerySet.as_manager()
 
@@ -123,6 +131,12 @@ class Indicator(TimeStampedModel):
     is_veto = models.BooleanField(_("one-vote veto (一票否决)"), default=False)
     numerator_label = models.CharField(_("numerator"), max_length=100, blank=True)
     denominator_label = models.CharField(_("denominator"), max_length=100, blank=True)
+    computed_by = models.CharField(
+        _("computed by"),
+        max_length=50,
+        blank=True,
+        help_text=_("A source of the platform that computes the values; empty: entered."),
+    )
     source = models.CharField(_("source"), max_length=300, blank=True)
     note = models.TextField(_("note"), blank=True)
 
@@ -162,6 +176,13 @@ class IndicatorValue(TimeStampedModel):
         _("denominator"), max_digits=16, decimal_places=4, null=True, blank=True
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
+    origin = models.CharField(
+        _("origin"), max_length=10, choices=ValueOrigin.choices, default=ValueOrigin.ENTERED
+    )
+    computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
+    evidence = models.FileField(
+        _("evidence"), upload_to="indicator-evidence/", max_length=255, blank=True
+    )
 
     objects = IndicatorValueQuerySet.as_manager()
 

@@ -224,7 +224,7 @@ def test_bad_enum_names_file_and_record_and_changes_nothing(tmp_path: Path) -> N
         load_all(data_dir=data)
     assert "standard-2021.json" in str(caught.value)
     assert caught.value.errors == [
-        "clause 三 › （十） › 4: level articel is not one of: aspect, article, item"
+        "clause 三 › （十） › 4: level articel is not one of: aspect, article, item, rule"
     ]
     assert row_counts() == (0, 0, 0, 0)
 

@@ -1,0 +1,3 @@
+"""Readiness services: conditions (see the package docstring)."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Readiness services: cycles (see the package docstring)."""
+
+from __future__ import annotations
