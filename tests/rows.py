@@ -705,3 +705,29 @@ def service_requests(w: dict[str, Any], at: list[str]) -> list[Any]:
 
 def problems_losing_points(w: dict[str, Any], at: list[str]) -> list[Any]:
     return problems(w, at, points_lost=Decimal("1.5"))
+
+
+# Readiness ----------------------------------------------------------------------------------
+
+
+def condition_events(w: dict[str, Any], at: list[str]) -> list[Any]:
+    """One veto event against each unit named (one veto clause of a fresh version)."""
+    from chuangwei.readiness.models import ConditionEvent
+    from chuangwei.standards.models import StandardClause, StandardVersion
+    from chuangwei.standards.services import save_standard_clause
+
+    version = StandardVersion.objects.create(code=f"VETO{seq()}", name="否决项", year=2026)
+    clause = save_standard_clause(
+        StandardClause(version=version, level="aspect", number="一", title="否决", is_veto=True),
+        by=None,
+    )
+    return [
+        ConditionEvent.objects.create(
+            clause=clause,
+            unit=w[unit],
+            year=2026,
+            occurred_on=date(2026, 5, seq() % 28 + 1),
+            title=f"事件{unit}",
+        )
+        for unit in at
+    ]

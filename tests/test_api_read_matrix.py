@@ -336,6 +336,9 @@ ENDPOINTS = [
     ),
     Endpoint("/api/v1/briefings/", briefings_world),
     Endpoint("/api/v1/milestones/", every_row(rows.milestones, "reports.Milestone")),
+    Endpoint(
+        "/api/v1/condition-events/", every_row(rows.condition_events, "readiness.ConditionEvent")
+    ),
 ]
 
 

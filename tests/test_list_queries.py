@@ -216,6 +216,7 @@ ENDPOINTS = [
     ),
     Listing("/api/v1/briefings/", rows.briefings, 5),
     Listing("/api/v1/milestones/", rows.milestones, 4),
+    Listing("/api/v1/condition-events/", rows.condition_events, 4),
 ]
 
 
@@ -276,6 +277,7 @@ def test_list_endpoint_runs_a_fixed_number_of_queries(
 NOT_ROWS = {
     "/api/v1/inspection-projections/": "one projected score with its parts",
     "/api/v1/dashboard-summaries/": "the dashboard's figures, cached per scope",
+    "/api/v1/readiness-conditions/": "the board of conditions (pinned in readiness tests)",
 }
 
 

@@ -40,11 +40,12 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from chuangwei.org.models import OrgUnit
-from chuangwei.places.models import Grid
+from chuangwei.places.models import Grid, Site
 from chuangwei.problems.choices import ProblemAction as A
 from chuangwei.problems.choices import ProblemSource
 from chuangwei.problems.choices import ProblemStatus as S
 from chuangwei.problems.models import Problem, ProblemEvent
+from chuangwei.readiness.selectors import ineligible_unit_ids
 
 from . import providers
 from .choices import ObjectKind, SnapshotStatus
@@ -716,12 +717,39 @@ def overdue_candidates(now: datetime, count: int = 5, days: int = 3) -> list[Can
 
 def red_black_of(snapshot: RankingSnapshot) -> tuple[list[RankingEntry], list[RankingEntry]]:
     """The red list (top N) and black list (bottom N) of a snapshot; N is the scheme's list
-    size as used when the snapshot was computed."""
+    size as used when the snapshot was computed.
+
+    The red list skips objects that lost their eligibility for honours in the period's year
+    (a veto event against their unit or a unit above it, ``readiness.selectors``), also in a
+    list published before the event: the ranks stay as computed, the honour does not. The
+    black list is unaffected."""
     size = int(snapshot.settings_used.get("list_size") or 3)
     ranked = snapshot.entries.filter(rank__isnull=False)
-    red = list(ranked.order_by("rank", "name")[:size])
+    barred = ineligible_objects(snapshot)
+    red_rows = ranked.exclude(object_id__in=barred) if barred else ranked
+    red = list(red_rows.order_by("rank", "name")[:size])
     black = list(ranked.order_by("-rank", "-score", "name")[:size])
     return red, black
+
+
+# Ranked kinds whose objects are org units (their ids are unit ids).
+UNIT_KINDS = {ObjectKind.STREET, ObjectKind.COMMUNITY, ObjectKind.DEPARTMENT}
+
+
+def ineligible_objects(snapshot: RankingSnapshot) -> set[int]:
+    """Ids of the snapshot's objects that may not be honoured in its year: org units below a
+    veto event's unit, and the grids and sites of those units."""
+    units = ineligible_unit_ids(snapshot.start.year)
+    if not units:
+        return set()
+    kind = snapshot.object_kind
+    if kind == ObjectKind.GRID:
+        return set(Grid.objects.filter(unit_id__in=units).values_list("pk", flat=True))
+    if kind == ObjectKind.SITE:
+        return set(Site.objects.filter(unit_id__in=units).values_list("pk", flat=True))
+    if kind in UNIT_KINDS:
+        return set(units)
+    return set()
 
 
 def latest_published(*, ending_by: date | None = None) -> list[RankingSnapshot]:

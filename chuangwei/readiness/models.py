@@ -123,7 +123,8 @@ class StageProblemQuerySet(ScopedQuerySet):
     def visible_to(self, user: Any) -> Self:
         from chuangwei.problems.models import Problem
 
-        return self.filter(problem__in=Problem.objects.visible_to(user).values("pk"))
+        visible = Problem.objects.visible_to(user)  # type: ignore[no-untyped-call]
+        return self.filter(problem__in=visible.values("pk"))
 
 
 class StageProblem(models.Model):

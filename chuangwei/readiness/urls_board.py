@@ -1,5 +1,19 @@
-"""Routes of the readiness app's board pages (written out, see ARCHITECTURE.md §5)."""
+"""Routes of the readiness board and the prerequisite and veto board."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from . import views_board
+
+urlpatterns: list[URLPattern] = [
+    path("conditions/", views_board.condition_board, name="conditions"),
+    path(
+        "conditions/events/",
+        views_board.condition_event_record,
+        name="condition_event_record",
+    ),
+    path(
+        "conditions/events/<int:pk>/withdraw/",
+        views_board.condition_event_withdraw,
+        name="condition_event_withdraw",
+    ),
+]
