@@ -579,10 +579,16 @@ def heat(
         sources = [counted] if counted is not None else []
         for rows in [*sources, *(_ledger_cells(problems, a, b) for a, b in ranges)]:
             for y, x, n in rows:
+                if y is None or x is None:
+                    continue  # problems without a point (a unit, a site or an article)
                 merged[(int(y), int(x))] += n
         ordered = sorted(merged.items(), key=lambda c: (-c[1], c[0]))[:HEAT_CELLS]
         top_cells = [(y, x, n) for (y, x), n in ordered]
-    return [[round(y / per, 3), round(x / per, 3), n] for y, x, n in top_cells]
+    return [
+        [round(y / per, 3), round(x / per, 3), n]
+        for y, x, n in top_cells
+        if y is not None and x is not None
+    ]
 
 
 def points(problems: QuerySet[Problem], q: DashboardQuery) -> list[list[Any]]:
@@ -592,7 +598,11 @@ def points(problems: QuerySet[Problem], q: DashboardQuery) -> list[list[Any]]:
         .order_by("-reported_at", "-id")
         .values_list("lat", "lng", "status", "pk", "code")[:POINT_LIMIT]
     )
-    return [[lat, lng, status in OPEN_STATUSES, pk, code] for lat, lng, status, pk, code in rows]
+    return [
+        [lat, lng, status in OPEN_STATUSES, pk, code]
+        for lat, lng, status, pk, code in rows
+        if lat is not None and lng is not None  # no marker for a problem without a point
+    ]
 
 
 FEED = 10
