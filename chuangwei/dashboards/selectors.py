@@ -35,6 +35,7 @@ from chuangwei.problems.models import (
     ProblemMonthCellCount,
     ProblemOpenCount,
 )
+from chuangwei.readiness.stages import countdown as stage_countdown
 from chuangwei.reports import selectors as figures
 from chuangwei.standards.models import ProblemCategory
 
@@ -664,6 +665,12 @@ def top(rows: Sequence[dict[str, Any]], key: str) -> list[dict[str, Any]]:
     return [{"name": r["name"], "value": r[key], "url": r["urls"][key]} for r in picked[:TOP]]
 
 
+def _next_stage(today: date) -> dict[str, Any] | None:
+    """The next stage of the evaluation cycle and the days left ("距国家暗访还有 N 天")."""
+    countdown = stage_countdown(today)
+    return countdown.as_dict() if countdown is not None else None
+
+
 def dashboard_data(
     user: Any, problems: QuerySet[Problem], q: DashboardQuery, now: datetime | None = None
 ) -> dict[str, Any]:
@@ -684,6 +691,7 @@ def dashboard_data(
         "updated_at": timezone.localtime(now).strftime("%H:%M"),
         "kpis": kpis(problems, q, now, getattr(user, "scope", None), reports, stored, open_rows),
         "milestone": figures.next_milestone(timezone.localdate(now)),
+        "stage": _next_stage(timezone.localdate(now)),
         "trend": trend(problems, q, stored),
         "categories": categories(reports, q),
         "sources": sources(reports, q),

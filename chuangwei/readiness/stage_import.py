@@ -12,6 +12,7 @@ same list again adds nothing.
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
@@ -95,6 +96,7 @@ class StageListImporter(TableImporter[cycles.StageItem]):
     sheet_title = "stage_list"
     max_rows = 5_000
     stage: EvaluationStage
+    now: datetime | None = None  # the moment the problems are reported (tests fix it)
 
     @classmethod
     def for_stage(cls, stage: EvaluationStage) -> type[StageListImporter]:
@@ -268,7 +270,7 @@ class StageListImporter(TableImporter[cycles.StageItem]):
                 skipped += 1
                 continue
             try:
-                cycles.report_stage_item(self.stage, item, by=by)
+                cycles.report_stage_item(self.stage, item, by=by, now=self.now)
             except DomainError as exc:
                 errors.append(RowError(number, "", domain_error_message(exc)))
             else:

@@ -93,8 +93,16 @@ def _cycle_form_page(
     title = _("New evaluation cycle") if cycle is None else _("Edit %(name)s") % {"name": cycle}
     return render(
         request,
-        "readiness/cycle_form.html",
-        {"title": title, "breadcrumbs": _crumbs(), "form": form, "cycle": cycle},
+        "core/object_form.html",
+        {
+            "title": title,
+            "breadcrumbs": _crumbs(),
+            "form": form,
+            "cycle": cycle,
+            "cancel_url": reverse("readiness:cycle_detail", args=[cycle.pk])
+            if cycle
+            else reverse("readiness:cycle_list"),
+        },
         status=status,
     )
 
@@ -187,6 +195,8 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     for stage in stage_rows:
         stage.days_left = (stage.due_on - today).days
+        stage.days_past = -stage.days_left
+        stage.status_color = STAGE_STATUS_COLORS.get(stage.status, "secondary")
     return render(
         request,
         "readiness/cycle_detail.html",
@@ -221,7 +231,7 @@ def _stage_form_page(
     title = _("New stage") if stage is None else _("Edit %(name)s") % {"name": stage.name}
     return render(
         request,
-        "readiness/stage_form.html",
+        "core/object_form.html",
         {
             "title": title,
             "breadcrumbs": _crumbs(
@@ -230,6 +240,9 @@ def _stage_form_page(
             "form": form,
             "cycle": cycle,
             "stage": stage,
+            "cancel_url": reverse("readiness:stage_detail", args=[stage.pk])
+            if stage
+            else reverse("readiness:cycle_detail", args=[cycle.pk]),
         },
         status=status,
     )
@@ -315,6 +328,7 @@ def stage_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if office
             else None,
             "snapshot": stage.indicator_snapshot,
+            "status_color": STAGE_STATUS_COLORS.get(stage.status, "secondary"),
         },
     )
 
