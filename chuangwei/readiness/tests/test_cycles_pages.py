@@ -12,10 +12,9 @@ from django.urls import reverse
 
 from chuangwei.problems import services as problem_services
 from chuangwei.problems.models import Problem
+from chuangwei.problems.tests.conftest import report  # noqa: F401 - fixture
 from chuangwei.readiness.models import EvaluationCycle, RecheckResult, StageProblem
 from chuangwei.readiness.services import cycles
-
-from chuangwei.problems.tests.conftest import report  # noqa: F401 - fixture
 
 from .test_cycles import MONDAY_9, cycle, ledger, run, workbook  # noqa: F401 - fixtures
 
@@ -82,9 +81,9 @@ def test_an_item_without_coordinates_says_so_on_the_stage_page(listed, client_as
 
 
 def test_the_stage_page_runs_a_fixed_number_of_queries(
-    cycle,
+    cycle,  # noqa: F811
     client_as,
-    django_assert_num_queries,  # noqa: F811
+    django_assert_num_queries,
 ):
     client = client_as("office")
     url = reverse("readiness:stage_detail", args=[cycle["stage"].pk])
@@ -315,8 +314,8 @@ def test_the_api_records_a_result_and_reports_the_round(listed, api_as):
     first = listed["items"]["1"].pk
     response = client.post(url + "results/", {"item": first, "outcome": "fixed"}, format="json")
     assert response.status_code == 200
-    report = client.get(url + "report/").json()
-    assert (report["total"], report["fixed"], report["unchecked"], report["open_items"]) == (
+    got = client.get(url + "report/").json()
+    assert (got["total"], got["fixed"], got["unchecked"], got["open_items"]) == (
         2,
         1,
         1,
@@ -347,7 +346,7 @@ def test_a_problem_without_coordinates_opens_on_the_detail_page(pointless, clien
     assert response.context["map_data"]["sites"] == []
 
 
-def test_a_problem_without_coordinates_is_listed_but_not_mapped(pointless, client_as, report):
+def test_a_problem_without_coordinates_is_listed_but_not_mapped(pointless, client_as, report):  # noqa: F811
     client = client_as("office")
     located = report()
     listed_codes = [
@@ -369,7 +368,7 @@ def test_the_problem_api_gives_null_coordinates(pointless, api_as):
     assert (body["lng"], body["lat"]) == (None, None)
 
 
-def test_the_dashboard_skips_problems_without_coordinates(pointless, client_as, report):
+def test_the_dashboard_skips_problems_without_coordinates(pointless, client_as, report):  # noqa: F811
     located = report()
     data = (
         client_as("office")
