@@ -587,6 +587,9 @@ def build_demo_city(
 
             builder.say(f"{build_demo_rankings(seed=seed)} ranking snapshots")
             builder.say(f"{build_demo_briefings()} briefings and the campaign milestones")
+            from chuangwei.readiness.demo_cycle import build_demo_cycle
+
+            builder.say(build_demo_cycle())
     summary = builder.summary
     summary.people = builder.people.count
     summary.seconds = round(time.monotonic() - builder.started, 1)

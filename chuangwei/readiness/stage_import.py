@@ -241,7 +241,8 @@ class StageListImporter(TableImporter[cycles.StageItem]):
         address = faults.check(
             check_length, "address", cell_text(values.get("address")), limits.ADDRESS, fallback=""
         )
-        lng, lat = faults.check(self._point, values, fallback=(None, None))
+        no_point: tuple[float | None, float | None] = (None, None)
+        lng, lat = faults.check(self._point, values, fallback=no_point)
         points_lost = faults.check(
             self._points_lost, values.get("points_lost"), fallback=Decimal(0)
         )

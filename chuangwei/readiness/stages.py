@@ -75,7 +75,7 @@ def stage_items(stage: EvaluationStage, user: Any, round: RecheckRound | None = 
     """The items of ``stage``'s list the user may see, with problem, unit and site joined;
     with ``round``, each carries the round's result (``result`` attribute, or None)."""
     items = list(
-        StageProblem.objects.visible_to(user)  # type: ignore[attr-defined]
+        StageProblem.objects.visible_to(user)
         .filter(stage=stage)
         .select_related("problem", "problem__unit", "problem__site", "problem__category", "clause")
         .order_by("id")
