@@ -8,6 +8,7 @@ dashboard always has a 国家暗访 ahead. Deterministic: the same city gives th
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
