@@ -17,6 +17,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -299,7 +300,10 @@ def stage_status(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.error(request, domain_error_message(exc))
     else:
         messages.success(request, _("The stage was updated."))
-    return redirect(request.POST.get("next") or reverse("readiness:stage_detail", args=[pk]))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("readiness:stage_detail", args=[pk])
+    return redirect(back)
 
 
 @login_required

@@ -29,8 +29,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chuangwei.accounts.choices import Role
-from chuangwei.accounts.permissions import OFFICE_ROLES, holds_any_role, is_office
+from chuangwei.accounts.permissions import can_recheck_stage_lists, is_office
 from chuangwei.core.errors import Conflict, InvalidInput, NotAllowed
 from chuangwei.core.limits import check_length, column_length
 from chuangwei.lib.bounds import DATE_MAX, DATE_MIN
@@ -58,9 +57,6 @@ STAGE_TEMPLATE: tuple[tuple[str, int, int, int], ...] = (
     (StageKind.SELF_CHECK, 0, 12, 31),
     (StageKind.REEXAM, 2, 11, 30),
 )
-
-# Who walks a 回头看 and records what it finds.
-RECHECKERS = OFFICE_ROLES | {Role.INSPECTOR}
 
 # The ledger source of a stage's problems: who found them.
 STAGE_SOURCES = {
@@ -511,7 +507,7 @@ def link_stage_problem(
 
 def can_recheck(user: Any) -> bool:
     """Walks a 回头看 and records what it finds: the office and inspectors."""
-    return holds_any_role(user, RECHECKERS)
+    return can_recheck_stage_lists(user)
 
 
 def create_recheck_round(

@@ -387,3 +387,11 @@ def test_a_report_without_point_or_unit_is_still_refused(ledger):  # noqa: F811
             by=ledger["office"], now=MONDAY_9,
         )  # fmt: skip
     assert exc.value.code == "missing_location"
+
+
+def test_a_stage_action_never_sends_the_user_to_another_site(listed, client_as):
+    response = client_as("office").post(
+        reverse("readiness:stage_start", args=[listed["stage"].pk]),
+        {"next": "https://evil.example/"},
+    )
+    assert response["Location"] == reverse("readiness:stage_detail", args=[listed["stage"].pk])
