@@ -395,3 +395,14 @@ def test_a_stage_action_never_sends_the_user_to_another_site(listed, client_as):
         {"next": "https://evil.example/"},
     )
     assert response["Location"] == reverse("readiness:stage_detail", args=[listed["stage"].pk])
+
+
+def test_an_item_with_coordinates_shows_them_on_the_stage_page(cycle, client_as):  # noqa: F811
+    run(
+        cycle["stage"],
+        cycle["office"],
+        workbook(["2", "垃圾桶满溢", "乙街道", "", "", "暴露垃圾", "", "117.325", "34.805"]),
+    )
+    response = client_as("office").get(reverse("readiness:stage_detail", args=[cycle["stage"].pk]))
+    assert response.status_code == 200
+    assert "117.3250, 34.8050" in response.content.decode()
