@@ -406,3 +406,30 @@ def test_an_item_with_coordinates_shows_them_on_the_stage_page(cycle, client_as)
     response = client_as("office").get(reverse("readiness:stage_detail", args=[cycle["stage"].pk]))
     assert response.status_code == 200
     assert "117.3250, 34.8050" in response.content.decode()
+
+
+@pytest.mark.parametrize("count", [3, 6])
+def test_the_round_report_and_the_cycle_page_run_a_fixed_number_of_queries(
+    cycle,  # noqa: F811
+    client_as,
+    django_assert_num_queries,
+    count,
+):
+    rows = [[str(n), f"问题{n}", "甲街道", "", "", "暴露垃圾", "", "", ""] for n in range(count)]
+    run(cycle["stage"], cycle["office"], workbook(*rows))
+    round = cycles.create_recheck_round(
+        cycle["stage"], by=cycle["office"], held_on=date(2026, 3, 10)
+    )
+    for item in StageProblem.objects.all()[:2]:
+        cycles.record_recheck_result(round, item, outcome="open", by=cycle["office"])
+    client = client_as("office")
+    report_url = reverse("readiness:recheck_detail", args=[round.pk])
+    cycle_url = reverse("readiness:cycle_detail", args=[cycle["cycle"].pk])
+    client.get(report_url)
+    with django_assert_num_queries(7):
+        response = client.get(report_url)
+    assert response.context["report"].total == count
+    client.get(cycle_url)
+    with django_assert_num_queries(7):
+        response = client.get(cycle_url)
+    assert len(response.context["stages"]) == 9
