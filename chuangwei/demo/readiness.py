@@ -72,6 +72,9 @@ def build_demo_conditions(*, now: datetime | None = None) -> int:
 
 def build_demo_readiness(*, seed: int, now: datetime | None = None) -> dict[str, Any]:
     """Build every part of the readiness demo in order; returns what each made."""
+    from chuangwei.readiness.demo_cycle import build_demo_cycle
+
     made: dict[str, Any] = {}
+    made["cycle"] = build_demo_cycle()
     made["conditions"] = build_demo_conditions(now=now)
     return made
