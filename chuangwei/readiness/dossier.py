@@ -250,7 +250,7 @@ def dossier_completeness(
     present = {c.pk for c in columns}
     rows: list[DossierRow] = []
     for pk, title, frequency, unit_kinds, clause_id, number, clause_title, path in found_rows:
-        chosen = set(named.get(pk, ()) & present)
+        chosen = named.get(pk, set()) & present
         for kind in unit_kinds or ():
             chosen.update(by_kind.get(kind, ()))
         order = [c.pk for c in columns if c.pk in chosen] if chosen else []
