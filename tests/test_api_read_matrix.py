@@ -339,6 +339,11 @@ ENDPOINTS = [
     Endpoint(
         "/api/v1/condition-events/", every_row(rows.condition_events, "readiness.ConditionEvent")
     ),
+    Endpoint(
+        "/api/v1/evidence-requirements/",
+        every_row(rows.evidence_requirements, "readiness.EvidenceRequirement"),
+    ),
+    Endpoint("/api/v1/evidence/", per_unit(rows.evidence_records)),
 ]
 
 

@@ -99,6 +99,9 @@ PAGES = [
     Listing("rankings:scheme_list", rows.schemes, 6),
     Listing("reports:briefing_list", rows.briefings, 6),
     Listing("reports:milestone_list", rows.milestones, 6),
+    Listing("readiness:requirement_list", rows.evidence_requirements, 6),
+    Listing("readiness:evidence_review", rows.evidence_records, 6),
+    Listing("readiness:evidence_review", rows.evidence_records, 6, persona="handler_a"),
 ]
 
 # Other list pages, JSON lists of the UI, and Open311 (GeoReport v2) lists.
@@ -217,6 +220,9 @@ ENDPOINTS = [
     Listing("/api/v1/briefings/", rows.briefings, 5),
     Listing("/api/v1/milestones/", rows.milestones, 4),
     Listing("/api/v1/condition-events/", rows.condition_events, 4),
+    Listing("/api/v1/evidence-requirements/", rows.evidence_requirements, 5),
+    Listing("/api/v1/evidence/", rows.evidence_records, 4),
+    Listing("/api/v1/evidence/", rows.evidence_records, 4, persona="handler_a"),
 ]
 
 
@@ -278,6 +284,7 @@ NOT_ROWS = {
     "/api/v1/inspection-projections/": "one projected score with its parts",
     "/api/v1/dashboard-summaries/": "the dashboard's figures, cached per scope",
     "/api/v1/readiness-conditions/": "the board of conditions (pinned in readiness tests)",
+    "/api/v1/evidence-completeness/": "the dossier's completeness (pinned in readiness tests)",
 }
 
 

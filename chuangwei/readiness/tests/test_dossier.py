@@ -28,7 +28,7 @@ from chuangwei.readiness.models import (
 from chuangwei.readiness.services import evidence as services
 from chuangwei.standards.models import StandardVersion
 
-from .dossier_fixtures import NOW, dossier_world, pdf, png  # noqa: F401 - fixture
+from .dossier_fixtures import NOW, pdf, png
 
 pytestmark = pytest.mark.django_db
 
