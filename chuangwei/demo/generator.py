@@ -587,6 +587,9 @@ def build_demo_city(
 
             builder.say(f"{build_demo_rankings(seed=seed)} ranking snapshots")
             builder.say(f"{build_demo_briefings()} briefings and the campaign milestones")
+            from chuangwei.readiness.demo_dossier import build_demo_dossier
+
+            builder.say(f"evidence dossier: {build_demo_dossier(seed=seed)}")
     summary = builder.summary
     summary.people = builder.people.count
     summary.seconds = round(time.monotonic() - builder.started, 1)

@@ -213,7 +213,7 @@ def _store_files(
     for checked in files:
         digest = hashlib.sha256()
         checked.file.seek(0)
-        for chunk in iter(lambda f=checked.file: f.read(64 * 1024), b""):
+        while chunk := checked.file.read(64 * 1024):
             digest.update(chunk)
         checked.file.seek(0)
         base = get_valid_filename(posixpath.basename(checked.name)) or "file"
