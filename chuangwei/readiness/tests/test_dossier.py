@@ -10,8 +10,8 @@ from typing import Any
 
 import openpyxl
 import pytest
-from django.core.management import call_command
-from django.utils import translation
+from django.core.management import CommandError, call_command
+from django.utils import timezone, translation
 
 from chuangwei.core.errors import Conflict, InvalidInput, NotAllowed
 from chuangwei.notifications.models import OutboxMessage
@@ -351,7 +351,16 @@ def test_no_reminder_before_the_window_or_for_a_stage_done(dossier_world):
 
 
 def test_the_reminder_command_reports_its_round(dossier_world, capsys):
-    stage(dossier_world, date.today() + timedelta(days=5))
+    due = timezone.localdate() + timedelta(days=5)
+    stage(dossier_world, due)
     call_command("remind_evidence", "--days", "14")
-    out = capsys.readouterr().out
-    assert "1" in out and "省级评估" in out
+    assert capsys.readouterr().out == (
+        f"Evidence reminders for 省级评估 ({due.isoformat()}): 4 units owe evidence, "
+        "2 told with 2 notices.\n"
+    )
+    assert OutboxMessage.objects.count() == 2
+
+
+def test_the_reminder_command_refuses_negative_days(dossier_world):
+    with pytest.raises(CommandError):
+        call_command("remind_evidence", "--days", "-1")

@@ -365,3 +365,69 @@ def test_the_completeness_api_is_scoped_for_a_handler(dossier_world, api_as):
     body = api_as("handler_b").get("/api/v1/evidence-completeness/", {"year": 2026}).json()
     assert [u["name"] for u in body["units"]] == ["乙街道"]
     assert body["expected"] == 1
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["requirement_list", "evidence_mine", "evidence_review", "completeness", "dossier_export"],
+)
+def test_anonymous_is_sent_to_the_login(dossier_world, client_as, name):
+    response = client_as("anonymous").get(reverse(f"readiness:{name}"))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_the_api_deactivates_a_requirement_for_the_office(dossier_world, api_as):
+    url = f"/api/v1/evidence-requirements/{dossier_world['yearly'].pk}/deactivate/"
+    assert api_as("handler_a").post(url).status_code == 403
+    response = api_as("office").post(url)
+    assert (response.status_code, response.json()["is_active"]) == (200, False)
+
+
+def test_the_api_refuses_a_requirement_of_a_retired_version(dossier_world, api_as):
+    from chuangwei.standards.models import StandardVersion
+
+    StandardVersion.objects.filter(pk=dossier_world["version"].pk).update(status="retired")
+    response = api_as("office").post(
+        "/api/v1/evidence-requirements/",
+        {"clause": dossier_world["item1"].pk, "title": "新材料", "unit_kinds": ["street"]},
+        format="json",
+    )
+    assert (response.status_code, response.json()["error"]["code"]) == (400, "retired_version")
+    assert EvidenceRequirement.objects.count() == 3
+
+
+def more_records(w: dict[str, Any], n: int) -> None:
+    from chuangwei.org.services import create_org_unit
+
+    for i in range(n):
+        street = create_org_unit(code=f"S{i}", name=f"街道{i}", kind="street", parent=w["district"])
+        services.submit_evidence(
+            w["yearly"], unit=street, period="2026", files=[pdf()], by=w["office"], now=NOW
+        )
+
+
+@pytest.mark.parametrize("n", [3, 6])
+def test_the_grid_page_runs_a_fixed_number_of_queries(
+    dossier_world, client_as, django_assert_num_queries, n
+):
+    more_records(dossier_world, n)
+    client = client_as("office")
+    url = reverse("readiness:completeness") + "?year=2026"
+    client.get(url)
+    with django_assert_num_queries(11):
+        response = client.get(url)
+    assert response.context["grid"].counts["pending"] == n
+
+
+@pytest.mark.parametrize("n", [3, 6])
+def test_my_evidence_runs_a_fixed_number_of_queries(
+    dossier_world, client_as, django_assert_num_queries, n
+):
+    more_records(dossier_world, n)
+    client = client_as("handler_a")
+    url = reverse("readiness:evidence_mine") + "?year=2026"
+    client.get(url)
+    with django_assert_num_queries(10):
+        response = client.get(url)
+    assert len(response.context["rows"]) == 1
