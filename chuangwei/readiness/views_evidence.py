@@ -368,7 +368,7 @@ REVIEW_COLUMNS = [
     Column("period", gettext_lazy("Period")),
     Column("round", gettext_lazy("Filing"), kind="number"),
     Column("status", gettext_lazy("Status"), kind="badge", colors=EVIDENCE_STATUS_COLORS),
-    Column("submitted_at", gettext_lazy("Submitted at"), kind="datetime"),
+    Column("submitted_at", gettext_lazy("Filed at"), kind="datetime"),
 ]
 
 
