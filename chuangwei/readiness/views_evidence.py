@@ -216,18 +216,22 @@ def _row_cells(grid: dossier.Completeness, row: dossier.DossierRow) -> list[doss
 # Filing ---------------------------------------------------------------------------------------
 
 
+def _id(text: str) -> int:
+    """A primary key from the query string; 404 for anything else (a 30-digit number too)."""
+    if not text.isdigit() or len(text) > 15:
+        raise Http404
+    return int(text)
+
+
 @login_required
 def evidence_submit(request: HttpRequest) -> HttpResponse:
     """File evidence for ?requirement=&unit=&period= (again, after a return)."""
     source = request.POST if request.method == "POST" else request.GET
-    try:
-        requirement = get_object_or_404(
-            EvidenceRequirement.objects.select_related("clause__version"),
-            pk=int(source.get("requirement", "")),
-        )
-        unit = get_object_or_404(OrgUnit, pk=int(source.get("unit", "")))
-    except ValueError as exc:
-        raise Http404 from exc
+    requirement = get_object_or_404(
+        EvidenceRequirement.objects.select_related("clause__version"),
+        pk=_id(source.get("requirement", "")),
+    )
+    unit = get_object_or_404(OrgUnit, pk=_id(source.get("unit", "")))
     period = source.get("period", "")[:7]
     if not services.can_file_for(request.user, unit):
         raise PermissionDenied

@@ -431,3 +431,9 @@ def test_my_evidence_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(10):
         response = client.get(url)
     assert len(response.context["rows"]) == 1
+
+
+@pytest.mark.parametrize("requirement", ["abc", "9" * 30, ""])
+def test_a_bad_requirement_in_the_filing_link_is_not_found(dossier_world, client_as, requirement):
+    url = reverse("readiness:evidence_submit") + f"?requirement={requirement}&unit=1&period=2026"
+    assert client_as("office").get(url).status_code == 404
