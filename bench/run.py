@@ -467,6 +467,20 @@ def bench_ranking_month(opts: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def bench_dossier_completeness(opts: dict[str, Any]) -> dict[str, Any]:
+    """The evidence dossier's completeness grid (bench/dossier.py)."""
+    from bench.dossier import bench_dossier_completeness as run
+
+    return run(opts)
+
+
+def bench_dossier_export(opts: dict[str, Any]) -> dict[str, Any]:
+    """The evidence dossier's zip export, streamed (bench/dossier.py)."""
+    from bench.dossier import bench_dossier_export as run
+
+    return run(opts)
+
+
 BENCHES: dict[str, tuple[str, Bench, bool]] = {
     # name: (title, function, needs a database)
     "grid_assignment": ("Grid assignment (STRtree)", bench_grid_assignment, False),
@@ -491,6 +505,8 @@ BENCHES: dict[str, tuple[str, Bench, bool]] = {
     ),
     "briefing": ("Briefing with charts and 20 photos", bench_briefing, True),
     "ranking_month": ("Ranking: all units, one month", bench_ranking_month, True),
+    "dossier_completeness": ("Dossier completeness grid", bench_dossier_completeness, True),
+    "dossier_export": ("Dossier zip export (streaming)", bench_dossier_export, True),
 }
 
 

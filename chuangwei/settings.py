@@ -204,6 +204,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 32 * 1024 * 1024
 # Largest spreadsheet or document a user may upload (bytes).
 CHUANGWEI_MAX_UPLOAD_BYTES = env_int("CHUANGWEI_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+# Evidence dossier: the largest file a unit may file (MB), and how many days before a stage's
+# date the reminder worker (remind_evidence) tells units of the evidence they still owe.
+CHUANGWEI_EVIDENCE_MAX_MB = env_int("CHUANGWEI_EVIDENCE_MAX_MB", 50)
+CHUANGWEI_EVIDENCE_REMIND_DAYS = env_int("CHUANGWEI_EVIDENCE_REMIND_DAYS", 14)
 
 # Map tiles: "none" works offline with polygons and points only.
 CHUANGWEI_MAP_TILES = env_str("CHUANGWEI_MAP_TILES", "none")
@@ -272,6 +276,8 @@ SPECTACULAR_SETTINGS = {
         "MilestoneKindEnum": "chuangwei.reports.choices.MilestoneKind",
         "CycleKindEnum": "chuangwei.readiness.choices.CycleKind",
         "StageKindEnum": "chuangwei.readiness.choices.StageKind",
+        "OrgUnitKindEnum": "chuangwei.org.choices.OrgUnitKind",
+        "EvidenceStatusEnum": "chuangwei.readiness.choices.EvidenceStatus",
     },
 }
 

@@ -795,3 +795,40 @@ def recheck_rounds(w: dict[str, Any], at: list[str]) -> list[Any]:
         )
         for n in (seq() for _unit in at)
     ]
+
+
+def evidence_requirements(w: dict[str, Any], at: list[str]) -> list[Any]:
+    """A requirement kept by each unit named (one item of a fresh version, the unit named)."""
+    from chuangwei.readiness.models import EvidenceRequirement
+    from chuangwei.standards.models import StandardClause, StandardVersion
+    from chuangwei.standards.services import save_standard_clause
+
+    version = StandardVersion.objects.create(code=f"DOS{seq()}", name="台账", year=2026)
+    item = save_standard_clause(
+        StandardClause(version=version, level="item", number="1", title="小项"), by=None
+    )
+    made = []
+    for unit in at:
+        requirement = EvidenceRequirement.objects.create(
+            clause=item, title=f"材料{seq()}", frequency="yearly"
+        )
+        requirement.units.add(w[unit])
+        made.append(requirement)
+    return made
+
+
+def evidence_records(w: dict[str, Any], at: list[str]) -> list[Any]:
+    """One pending evidence record of each unit named (its own requirement)."""
+    from chuangwei.readiness.models import Evidence
+
+    return [
+        Evidence.objects.create(
+            requirement=requirement,
+            unit=w[unit],
+            period="2026",
+            year=2026,
+            submitted_at=NOW,
+            created_at=NOW,
+        )
+        for unit, requirement in zip(at, evidence_requirements(w, at), strict=True)
+    ]

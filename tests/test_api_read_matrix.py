@@ -345,6 +345,11 @@ ENDPOINTS = [
     Endpoint("/api/v1/evaluation-stages/", every_row(rows.stages, "readiness.EvaluationStage")),
     Endpoint("/api/v1/stage-problems/", problems_world(rows.stage_problems)),
     Endpoint("/api/v1/recheck-rounds/", every_row(rows.recheck_rounds, "readiness.RecheckRound")),
+    Endpoint(
+        "/api/v1/evidence-requirements/",
+        every_row(rows.evidence_requirements, "readiness.EvidenceRequirement"),
+    ),
+    Endpoint("/api/v1/evidence/", per_unit(rows.evidence_records)),
 ]
 
 

@@ -99,6 +99,9 @@ PAGES = [
     Listing("rankings:scheme_list", rows.schemes, 6),
     Listing("reports:briefing_list", rows.briefings, 6),
     Listing("reports:milestone_list", rows.milestones, 6),
+    Listing("readiness:requirement_list", rows.evidence_requirements, 6),
+    Listing("readiness:evidence_review", rows.evidence_records, 6),
+    Listing("readiness:evidence_review", rows.evidence_records, 6, persona="handler_a"),
 ]
 
 # Other list pages, JSON lists of the UI, and Open311 (GeoReport v2) lists.
@@ -223,6 +226,9 @@ ENDPOINTS = [
     Listing("/api/v1/stage-problems/", rows.stage_problems, 4),
     Listing("/api/v1/stage-problems/", rows.stage_problems, 5, persona="handler_a"),
     Listing("/api/v1/recheck-rounds/", rows.recheck_rounds, 4),
+    Listing("/api/v1/evidence-requirements/", rows.evidence_requirements, 5),
+    Listing("/api/v1/evidence/", rows.evidence_records, 4),
+    Listing("/api/v1/evidence/", rows.evidence_records, 4, persona="handler_a"),
 ]
 
 
@@ -285,6 +291,7 @@ NOT_ROWS = {
     "/api/v1/dashboard-summaries/": "the dashboard's figures, cached per scope",
     "/api/v1/readiness-conditions/": "the board of conditions (pinned in readiness tests)",
     "/api/v1/readiness-board/": "the readiness board of one unit (pinned in readiness tests)",
+    "/api/v1/evidence-completeness/": "the dossier's completeness (pinned in readiness tests)",
 }
 
 

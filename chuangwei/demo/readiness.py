@@ -76,5 +76,8 @@ def build_demo_readiness(*, seed: int, now: datetime | None = None) -> dict[str,
 
     made: dict[str, Any] = {}
     made["cycle"] = build_demo_cycle()
+    from chuangwei.readiness.demo_dossier import build_demo_dossier
+
+    made["dossier"] = build_demo_dossier(seed=seed)
     made["conditions"] = build_demo_conditions(now=now)
     return made

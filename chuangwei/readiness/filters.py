@@ -11,10 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from chuangwei.core.filters import BaseFilterSet
 from chuangwei.org.filters import UnitFilter
 
+from .choices import EvidenceStatus, Frequency
 from .models import (
     ConditionEvent,
     EvaluationCycle,
     EvaluationStage,
+    Evidence,
+    EvidenceRequirement,
     RecheckRound,
     StageProblem,
 )
@@ -80,3 +83,29 @@ class RecheckRoundFilter(BaseFilterSet):
     class Meta:
         model = RecheckRound
         fields = ["q", "stage"]
+
+
+# Evidence dossier ---------------------------------------------------------------------------
+
+
+class EvidenceRequirementFilter(BaseFilterSet):
+    search_fields = ("title", "description", "clause__number", "clause__title")
+    frequency = django_filters.ChoiceFilter(label=_("Frequency"), choices=Frequency.choices)
+    is_active = django_filters.BooleanFilter(label=_("Active"))
+    version = django_filters.NumberFilter(label=_("Standard version"), field_name="clause__version")
+
+    class Meta:
+        model = EvidenceRequirement
+        fields = ["q", "frequency", "is_active", "version"]
+
+
+class EvidenceFilter(BaseFilterSet):
+    search_fields = ("requirement__title", "requirement__clause__number", "unit__name", "period")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=EvidenceStatus.choices)
+    year = django_filters.NumberFilter(label=_("Year"))
+    unit = UnitFilter(_("Unit"))
+    requirement = django_filters.NumberFilter(label=_("Requirement"))
+
+    class Meta:
+        model = Evidence
+        fields = ["q", "status", "year", "unit", "requirement"]

@@ -7,11 +7,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chuangwei.core.forms import Form, TreeChoiceField
+from chuangwei.core.forms import Form, ModelForm, TreeChoiceField
 from chuangwei.org.choices import OrgUnitKind
 from chuangwei.org.models import OrgUnit
 
 from . import selectors
+from .models import EvidenceRequirement
 
 # Conditions ---------------------------------------------------------------------------------
 
@@ -146,3 +147,83 @@ class RecheckResultForm(Form):
 
         super().__init__(*args, **kwargs)
         self.fields["outcome"].choices = RecheckOutcome.choices
+
+
+# Evidence dossier ---------------------------------------------------------------------------
+
+
+def _item_clauses() -> Any:
+    """Check items (and articles and rules) of versions that are not retired."""
+    from chuangwei.standards.models import StandardClause
+
+    return (
+        StandardClause.objects.exclude(version__status="retired")
+        .exclude(level="aspect")
+        .select_related("version")
+        .order_by("version__code", "path")
+    )
+
+
+class ClauseChoiceField(TreeChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.version.code} · {obj.number} {obj.title}"[:120]
+
+
+class EvidenceRequirementForm(ModelForm):
+    """Create or edit a requirement (应备材料) of a check item."""
+
+    clause = ClauseChoiceField(queryset=OrgUnit.objects.none(), label=_("Check item"))
+    unit_kinds = forms.MultipleChoiceField(
+        label=_("Kinds of unit"),
+        required=False,
+        choices=OrgUnitKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Every active unit of these kinds keeps it."),
+    )
+    units = forms.ModelMultipleChoiceField(
+        label=_("Units"),
+        required=False,
+        queryset=OrgUnit.objects.none(),
+        help_text=_("Units named one by one (e.g. a department)."),
+    )
+
+    class Meta:
+        model = EvidenceRequirement
+        fields = [
+            "clause",
+            "title",
+            "description",
+            "frequency",
+            "unit_kinds",
+            "units",
+            "sort_order",
+            "is_active",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["clause"].queryset = _item_clauses()  # type: ignore[attr-defined]
+        self.fields["units"].queryset = OrgUnit.objects.filter(  # type: ignore[attr-defined]
+            is_active=True
+        ).order_by("path")
+        self.fields["description"].widget.attrs["rows"] = 3
+
+
+class EvidenceSubmitForm(Form):
+    """File evidence (or file it again after a return): a note and the files."""
+
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["note"].widget.attrs["rows"] = 2
+
+
+class EvidenceReturnForm(Form):
+    remark = forms.CharField(
+        label=_("Remark"), max_length=2000, required=False, widget=forms.Textarea
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["remark"].widget.attrs["rows"] = 2

@@ -308,6 +308,12 @@ class Evidence(TimeStampedModel):
         indexes = [
             models.Index(fields=["year", "status"], name="readiness_evidence_year"),
             models.Index(fields=["unit", "year"], name="readiness_evidence_unit_year"),
+            # The completeness grid (dossier.dossier_completeness) reads every record of a
+            # year: this index covers the columns it reads, so the table is not touched.
+            models.Index(
+                fields=["year", "requirement", "unit", "period", "status"],
+                name="readiness_evidence_grid",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from chuangwei.core.api import ModelSerializer, Serializer
+from chuangwei.org.choices import OrgUnitKind
 from chuangwei.org.models import OrgUnit
 from chuangwei.standards.models import Indicator, StandardClause, StandardVersion
 
@@ -13,6 +14,10 @@ from ..models import (
     ConditionEvent,
     EvaluationCycle,
     EvaluationStage,
+    Evidence,
+    EvidenceEvent,
+    EvidenceFile,
+    EvidenceRequirement,
     RecheckResult,
     RecheckRound,
     StageProblem,
@@ -337,4 +342,153 @@ class RecheckReportSerializer(Serializer):
     unchecked = serializers.IntegerField()
     open_items = serializers.ListField(
         child=serializers.IntegerField(), help_text="Stage problems still open or not checked."
+    )
+
+
+# Evidence dossier ---------------------------------------------------------------------------
+
+
+class EvidenceRequirementSerializer(ModelSerializer):
+    clause_number = serializers.CharField(source="clause.number", read_only=True)
+    unit_kinds = serializers.ListField(
+        child=serializers.ChoiceField(choices=OrgUnitKind.choices), required=False, max_length=20
+    )
+    units = serializers.PrimaryKeyRelatedField(
+        queryset=OrgUnit.objects.all(), many=True, required=False
+    )
+
+    class Meta:
+        model = EvidenceRequirement
+        fields = [
+            "id",
+            "clause",
+            "clause_number",
+            "title",
+            "description",
+            "frequency",
+            "unit_kinds",
+            "units",
+            "sort_order",
+            "is_active",
+        ]
+
+
+class EvidenceFileSerializer(ModelSerializer):
+    class Meta:
+        model = EvidenceFile
+        fields = ["id", "name", "size", "content_type", "sha256", "round", "uploaded_at"]
+        read_only_fields = fields
+
+
+class EvidenceEventSerializer(ModelSerializer):
+    class Meta:
+        model = EvidenceEvent
+        fields = [
+            "id",
+            "action",
+            "from_status",
+            "to_status",
+            "round",
+            "remark",
+            "actor",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class EvidenceSerializer(ModelSerializer):
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    requirement_title = serializers.CharField(source="requirement.title", read_only=True)
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "id",
+            "requirement",
+            "requirement_title",
+            "unit",
+            "unit_name",
+            "period",
+            "year",
+            "status",
+            "round",
+            "note",
+            "submitted_by",
+            "submitted_at",
+            "reviewed_by",
+            "reviewed_at",
+            "remark",
+        ]
+        read_only_fields = fields
+
+
+class EvidenceDetailSerializer(EvidenceSerializer):
+    files = EvidenceFileSerializer(many=True, read_only=True)
+    events = EvidenceEventSerializer(many=True, read_only=True)
+
+    class Meta(EvidenceSerializer.Meta):
+        fields = [*EvidenceSerializer.Meta.fields, "files", "events"]
+        read_only_fields = fields
+
+
+class SubmitEvidenceInput(Serializer):
+    requirement = serializers.PrimaryKeyRelatedField(
+        queryset=EvidenceRequirement.objects.select_related("clause__version")
+    )
+    unit = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
+    period = serializers.CharField(max_length=7)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    files = serializers.ListField(
+        child=serializers.FileField(allow_empty_file=True), allow_empty=True, max_length=50
+    )
+
+
+class ApproveEvidenceInput(Serializer):
+    remark = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class ReturnEvidenceInput(Serializer):
+    remark = serializers.CharField(max_length=2000)
+
+
+class CompletenessQuery(Serializer):
+    year = serializers.IntegerField(
+        required=False, min_value=1900, max_value=2999, help_text="The year (default: this year)."
+    )
+    aspect = serializers.IntegerField(
+        required=False, min_value=1, help_text="An aspect of the current standard version."
+    )
+    district = serializers.IntegerField(
+        required=False, min_value=1, help_text="Only the units of this unit's subtree."
+    )
+
+
+class CompletenessRowSerializer(Serializer):
+    requirement_id = serializers.IntegerField()
+    title = serializers.CharField()
+    frequency = serializers.CharField()
+    clause_id = serializers.IntegerField()
+    clause_number = serializers.CharField()
+    periods = serializers.ListField(child=serializers.CharField())
+    unit_ids = serializers.ListField(child=serializers.IntegerField())
+
+
+class CompletenessUnitSerializer(Serializer):
+    unit = serializers.IntegerField()
+    name = serializers.CharField()
+    approved = serializers.IntegerField()
+    expected = serializers.IntegerField()
+
+
+class CompletenessSerializer(Serializer):
+    year = serializers.IntegerField()
+    expected = serializers.IntegerField()
+    counts = serializers.DictField(child=serializers.IntegerField())
+    percent = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
+    rows = CompletenessRowSerializer(many=True)
+    units = CompletenessUnitSerializer(many=True)
+    records = serializers.ListField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="[requirement, unit, period, state, evidence] of every cell with a record; "
+        "every other expected cell is missing.",
     )
