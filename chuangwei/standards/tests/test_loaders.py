@@ -300,4 +300,7 @@ def test_2021_placeholder_articles_say_their_text_is_missing(loaded: list[Any]) 
 def test_2021_local_items_note_that_points_and_rules_are_missing(loaded: list[Any]) -> None:
     items = StandardClause.objects.filter(version__code="GWS-2021", level=ClauseLevel.ITEM)
     assert items.count() == 49
-    assert items.exclude(note__contains="分值、测评细则和应备材料待本市据省级测评细则补录").count() == 0
+    assert (
+        items.exclude(note__contains="分值、测评细则和应备材料待本市据省级测评细则补录").count()
+        == 0
+    )
