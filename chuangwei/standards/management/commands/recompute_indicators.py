@@ -1,4 +1,4 @@
-"""``manage.py recompute_indicators [--version CODE] [--year YYYY ...]``: store computed values."""
+"""``manage.py recompute_indicators [--standard CODE] [--year YYYY ...]``: store computed values."""
 
 from __future__ import annotations
 
@@ -18,14 +18,14 @@ class Command(BaseCommand):
     """Recompute the computed indicators (closure rates, covert-inspection score rate,
     survey results …) for the city, its districts and streets, and store them per year.
 
-    Without ``--version`` every version that is not retired is recomputed; without
+    Without ``--standard`` every version that is not retired is recomputed; without
     ``--year`` the current year. Safe to run again: values are replaced, not added.
     """
 
     help = "Recompute and store the computed indicator values (per version and year)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--version", dest="version_code", help="version code (default: all)")
+        parser.add_argument("--standard", dest="version_code", help="version code (default: all)")
         parser.add_argument(
             "--year", type=int, action="append", help="year (repeatable; default: this year)"
         )
