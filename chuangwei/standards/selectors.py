@@ -2,9 +2,9 @@
 
 ``indicator_status`` is what the readiness board calls (keep its signature): every indicator
 of a version with the unit's value for the year, the rate, the threshold and whether it is
-met. A value is a numerator/denominator pair; the rate is numerator ÷ denominator (× 100 when
-the indicator's unit of measure is ``%``), or the numerator alone when there is no
-denominator (counts, days, m² per person).
+met. A value is a numerator/denominator pair; the rate is numerator ÷ denominator × 100 (a
+rate in %), or the numerator alone when there is no denominator (counts, days, m² per
+person) — the same rule as the readiness board's ``value_rate``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from typing import Any
 from .choices import Comparator
 from .models import Indicator, IndicatorValue, StandardVersion
 
-PERCENT_UNITS = frozenset({"%", "％"})
 RATE_PLACES = Decimal("0.01")
 
 
@@ -44,20 +43,16 @@ class TrendPoint:
     origin: str | None
 
 
-def is_percent(indicator: Indicator) -> bool:
-    return indicator.unit.strip() in PERCENT_UNITS
-
-
 def value_rate(indicator: Indicator, value: IndicatorValue | None) -> Decimal | None:
     """The value as it is compared with the threshold (rounded to 2 places)."""
     if value is None:
         return None
-    if value.denominator:
-        rate = value.numerator / value.denominator
-        if is_percent(indicator):
-            rate *= 100
-    else:
+    if value.denominator is None:
         rate = value.numerator
+    elif not value.denominator:
+        return None
+    else:
+        rate = value.numerator / value.denominator * 100
     return rate.quantize(RATE_PLACES)
 
 

@@ -324,3 +324,56 @@ def test_management_command_recomputes(
     call_command("recompute_indicators", "--standard", "LOCAL", "--year", "2025", stdout=out)
     assert IndicatorValue.objects.count() == 8
     assert "LOCAL 2025" in out.getvalue()
+
+
+def _page_queries(client: Any, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_indicator_page_queries_do_not_grow_with_values(
+    org_tree: dict[str, Any], version: StandardVersion, client_as: Any
+) -> None:
+    indicator = Indicator.objects.get(code="E1")
+    url = reverse("standards:indicator_detail", args=[indicator.pk])
+    client = client_as("office")
+    units = ["city", "district", "street_a", "street_b"]
+
+    def add(years: range) -> None:
+        for year in years:
+            for key in units:
+                IndicatorValue.objects.create(
+                    indicator=indicator, year=year, unit=org_tree[key], numerator=1
+                )
+
+    add(range(2020, 2022))
+    few = _page_queries(client, url)
+    add(range(2022, 2026))
+    assert _page_queries(client, url) == few == 9
+
+
+def test_demo_indicators_have_values_and_a_few_reds(
+    ledger_2025: dict[str, Any],
+) -> None:
+    from chuangwei.standards.demo import build_demo_indicators
+    from chuangwei.standards.loaders import load_all
+
+    load_all()
+    made = build_demo_indicators(seed=7)
+    assert made.version is not None and made.version.status == "published"
+    # 4 entered indicators × (city + district) × 3 years
+    assert made.entered == 24
+    assert 1 <= len(made.red) <= 8
+    city = ledger_2025["city"]
+    closure = indicator_status(made.version, city, 2025)[0]
+    assert (closure.indicator.code, closure.rate, closure.origin) == (
+        "L-01",
+        Decimal("75.00"),
+        "computed",
+    )
+    again = build_demo_indicators(seed=7)
+    assert again.entered == 0
