@@ -545,17 +545,17 @@ def _check(tables: dict[str, tuple[list[str], list[Row], int]], code: str | None
                         "code": parent.code,
                     },
                 )
-        key = (row.parent_code, row.values["number"])
-        if row.values["number"] and key in siblings:
+        sibling = (row.parent_code, row.values["number"])
+        if row.values["number"] and sibling in siblings:
             faults.add(
                 c_title,
                 row.number_in_sheet,
                 label["number"],
                 gettext("number %(number)s is used twice under the same parent (also row %(row)s)")
-                % {"number": row.values["number"], "row": siblings[key]},
+                % {"number": row.values["number"], "row": siblings[sibling]},
             )
         else:
-            siblings.setdefault(key, row.number_in_sheet)
+            siblings.setdefault(sibling, row.number_in_sheet)
 
     # Indicators ------------------------------------------------------------------------
     indicator_table = tables.get("indicators")
