@@ -305,3 +305,23 @@ def test_points_below_zero_are_refused(draft: StandardVersion) -> None:
             by=None,
         )
     assert caught.value.code == "bad_points"
+
+
+@pytest.mark.parametrize("persona", ["office", "handler_a"])
+def test_version_page_shows_actions_by_status(
+    client_as: Any, published: StandardVersion, persona: str
+) -> None:
+    response = client_as(persona).get(reverse("standards:version_detail", args=[published.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="locked-note"' in html
+    assert ('id="retire-button"' in html, 'id="copy-form"' in html) == (
+        (True, True) if persona == "office" else (False, False)
+    )
+    assert 'id="publish-button"' not in html
+
+
+def test_draft_page_offers_publish(client_as: Any, draft: StandardVersion) -> None:
+    html = client_as("office").get(reverse("standards:version_detail", args=[draft.pk])).content
+    assert b'id="publish-button"' in html
+    assert b'id="locked-note"' not in html
