@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from chuangwei.accounts.permissions import can_manage_config
 from chuangwei.core.errors import DomainError
 from chuangwei.core.importing import ImportFailed
 from chuangwei.core.tables import Column
@@ -100,7 +101,7 @@ class StandardVersionDetailView(VersionMixin, ObjectDetailView):
     template_name = "standards/version_detail.html"
 
     def extra_context_for(self, obj: Any) -> dict[str, Any]:
-        manages = bool(self.request.user.scope.manages_config)  # type: ignore[union-attr]
+        manages = can_manage_config(self.request.user)
         return {
             "clauses": obj.clauses.select_related("lead_work_line").order_by("path"),
             "indicators": obj.indicators.all(),
@@ -241,7 +242,7 @@ class IndicatorDetailView(IndicatorMixin, ObjectDetailView):
             "trend": trend,
             "chart": chart,
             "value_rows": rows,
-            "can_recompute": bool(obj.computed_by) and user.scope.manages_config,  # type: ignore[union-attr]
+            "can_recompute": bool(obj.computed_by) and can_manage_config(user),
             "recompute_form": RecomputeForm(initial={"year": this_year}),
         }
 
