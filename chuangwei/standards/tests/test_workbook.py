@@ -253,3 +253,53 @@ def test_export_link_downloads_the_version(client_as: Any) -> None:
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content))
     assert book["条款"].max_row == 6
+
+
+def test_sibling_numbers_and_work_lines_are_checked(db: Any) -> None:
+    book = Workbook()
+    book.active.title = "版本"
+    book.active.append(["版本编码", "版本名称", "年份"])
+    book.active.append(["LOCAL-1", "本市测评细则", "二〇二六"])
+    sheet = book.create_sheet("条款")
+    sheet.append(["编码", "上级编码", "层级", "编号", "标题", "牵头条线编码", "一票否决"])
+    sheet.append(["A", "", "方面", "一", "市容", "WL-NONE", "也许"])
+    sheet.append(["B", "", "方面", "一", "重号", "", "否"])
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    with translation.override("en"), pytest.raises(ImportFailed) as caught:
+        workbook.import_workbook(out, "a.xlsx", by=None)
+    assert [(e.row, e.column, e.message) for e in caught.value.errors] == [
+        (2, "Version › Year", "must be a year such as 2026"),
+        (2, "Clauses › One-vote veto", "must be 是 or 否"),
+        (2, "Clauses › Lead work line code", "no work line has the code WL-NONE"),
+        (3, "Clauses › Number", "number 一 is used twice under the same parent (also row 2)"),
+    ]
+    assert StandardVersion.objects.count() == 0
+
+
+def test_loader_reads_points_and_pass_rules(db: Any, tmp_path: Any) -> None:
+    import json
+
+    from chuangwei.standards.loaders import load_standard_file
+
+    data = {
+        "format": "chuangwei.standard/1",
+        "version": {"code": "P-1", "name": "细则", "year": 2026},
+        "clauses": [
+            {
+                "level": "item",
+                "number": "1",
+                "title": "道路",
+                "pass_rule": "无破损为达标",
+                "children": [
+                    {"level": "rule", "number": "1", "title": "每处扣1分", "points": "2.5"}
+                ],
+            }
+        ],
+    }
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    load_standard_file(path)
+    rule = StandardClause.objects.get(level=ClauseLevel.RULE)
+    assert (rule.points, rule.parent.pass_rule) == (Decimal("2.50"), "无破损为达标")
