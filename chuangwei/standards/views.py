@@ -32,6 +32,7 @@ from .choices import (
     CLAUSE_LEVEL_COLORS,
     SEVERITY_COLORS,
     VERSION_STATUS_COLORS,
+    ValueOrigin,
 )
 from .filters import (
     IndicatorFilter,
@@ -54,6 +55,7 @@ from .models import Indicator, IndicatorValue, ProblemCategory, StandardClause, 
 from .selectors import indicator_trend, value_rate
 
 STD = (_("Standards"), "")
+VALUE_ORIGIN_COLORS = {ValueOrigin.ENTERED: "secondary", ValueOrigin.COMPUTED: "info"}
 
 
 def _urls(prefix: str) -> dict[str, str]:
@@ -280,6 +282,7 @@ VALUE_COLUMNS = [
             else v.numerator.normalize()
         ),
     ),
+    Column("origin", _("Origin"), kind="badge", colors=VALUE_ORIGIN_COLORS),
 ]
 
 
