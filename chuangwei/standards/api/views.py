@@ -1,6 +1,8 @@
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -11,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from chuangwei.core.api import ScopedModelViewSet
+from chuangwei.core.errors import InvalidInput
 from chuangwei.org.models import OrgUnit
 
 from .. import services, workbook
@@ -117,6 +120,8 @@ class StandardVersionViewSet(ScopedModelViewSet):
             raise PermissionDenied()
         data = _valid(WorkbookImportInput, request)
         upload = data["file"]
+        if upload.size > settings.CHUANGWEI_MAX_UPLOAD_BYTES:
+            raise InvalidInput(_("The file is too large."), code="file_too_large")
         result = workbook.import_workbook(
             upload, upload.name, by=request.user, code=data.get("code") or None
         )
