@@ -278,6 +278,7 @@ NOT_ROWS = {
     "/api/v1/inspection-projections/": "one projected score with its parts",
     "/api/v1/dashboard-summaries/": "the dashboard's figures, cached per scope",
     "/api/v1/readiness-conditions/": "the board of conditions (pinned in readiness tests)",
+    "/api/v1/readiness-board/": "the readiness board of one unit (pinned in readiness tests)",
 }
 
 

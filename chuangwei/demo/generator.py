@@ -587,9 +587,9 @@ def build_demo_city(
 
             builder.say(f"{build_demo_rankings(seed=seed)} ranking snapshots")
             builder.say(f"{build_demo_briefings()} briefings and the campaign milestones")
-            from chuangwei.standards.demo import build_demo_indicators
+            from .readiness import build_demo_readiness
 
-            builder.say(f"indicators: {build_demo_indicators(seed=seed)}")
+            builder.say(f"readiness: {build_demo_readiness(seed=seed)}")
     summary = builder.summary
     summary.people = builder.people.count
     summary.seconds = round(time.monotonic() - builder.started, 1)

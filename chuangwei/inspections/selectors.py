@@ -190,9 +190,17 @@ def national_sheet() -> ScoreSheet | None:
     )
 
 
-def latest_results(*, days: int, now: datetime) -> Any:
-    """The latest finished result of each site scored in the last ``days`` days."""
+def latest_results(
+    *, days: int, now: datetime, unit_path: str | None = None, user: Any = None
+) -> Any:
+    """The latest finished result of each site scored in the last ``days`` days (of the
+    sites of the unit at ``unit_path`` and below, when given; of those ``user`` may read,
+    when given)."""
     recent = _finished(now - timedelta(days=days), now)
+    if unit_path is not None:
+        recent = recent.filter(site__unit__path__startswith=unit_path)
+    if user is not None:
+        recent = recent.filter(pk__in=SiteResult.objects.visible_to(user).values("pk"))
     latest: dict[int, int] = {}
     for pk, site_id in recent.order_by("scored_at", "pk").values_list("pk", "site_id"):
         latest[site_id] = pk
@@ -200,9 +208,11 @@ def latest_results(*, days: int, now: datetime) -> Any:
 
 
 def projection_inputs(
-    *, days: int, now: datetime
+    *, days: int, now: datetime, unit_path: str | None = None, user: Any = None
 ) -> tuple[list[projection.PartSpec], list[projection.Observation], Any]:
-    """The parts of the national sheet and one observation per site (its latest result)."""
+    """The parts of the national sheet and one observation per site (its latest result);
+    only the sites of the unit at ``unit_path`` and below when given (a district's board),
+    and only the results ``user`` may read when given (the projection page and API)."""
     sheet = national_sheet()
     if sheet is None:
         return [], [], SiteResult.objects.none()
@@ -210,7 +220,7 @@ def projection_inputs(
         projection.PartSpec(i.number, i.title, i.points)
         for i in sheet.items.filter(parent__isnull=True).order_by("sort_order", "id")
     ]
-    results = latest_results(days=days, now=now)
+    results = latest_results(days=days, now=now, unit_path=unit_path, user=user)
     observations = [
         projection.Observation(part, site_id, obtained, possible)
         for part, site_id, obtained, possible in results.exclude(

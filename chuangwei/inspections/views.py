@@ -420,7 +420,7 @@ def projection_page(request: HttpRequest) -> HttpResponse:
     except ValueError:
         days = 90
     now = timezone.now()
-    parts, observations, latest = selectors.projection_inputs(days=days, now=now)
+    parts, observations, latest = selectors.projection_inputs(days=days, now=now, user=request.user)
     result = (
         projection.project_score(parts, observations, seed=int(now.date().toordinal()))
         if parts

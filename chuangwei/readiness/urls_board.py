@@ -5,6 +5,7 @@ from django.urls import URLPattern, path
 from . import views_board
 
 urlpatterns: list[URLPattern] = [
+    path("", views_board.readiness_board_page, name="board"),
     path("conditions/", views_board.condition_board, name="conditions"),
     path(
         "conditions/events/",

@@ -1,4 +1,4 @@
-"""Readiness pages: the prerequisite and veto board, and the readiness board per unit."""
+"""Readiness pages: the readiness board per unit, and the prerequisite and veto board."""
 
 from __future__ import annotations
 
@@ -27,6 +27,60 @@ from .models import ConditionEvent
 from .services import conditions
 
 YEARS_BACK = 5
+
+
+def readable_board_units(user: object) -> list[OrgUnit]:
+    """The board units the user may read: those the user's scope covers (the city and every
+    district for city-wide staff, a district for its leader)."""
+    scope = getattr(user, "scope", None)
+    units = board_units()
+    if scope is None:
+        return []
+    return [u for u in units if scope.covers_path(u.path)]
+
+
+def board_year(request: HttpRequest) -> int:
+    this_year = timezone.localdate().year
+    try:
+        year = int(request.GET.get("year", this_year))
+    except ValueError:
+        return this_year
+    return year if this_year - YEARS_BACK <= year <= this_year + 1 else this_year
+
+
+def chosen_board_unit(request: HttpRequest) -> tuple[OrgUnit, list[OrgUnit]]:
+    """The unit of ``?unit=`` if the user may read it, else the first readable one (the
+    city for city-wide staff); PermissionDenied when the user may read none."""
+    units = readable_board_units(request.user)
+    if not units:
+        raise PermissionDenied
+    chosen = next((u for u in units if str(u.pk) == request.GET.get("unit")), units[0])
+    return chosen, units
+
+
+@login_required
+def readiness_board_page(request: HttpRequest) -> HttpResponse:
+    """The readiness board of the city or a district: indicators, dossier, conditions, the
+    stage's open problems and the projected score."""
+    from .board import readiness_board
+
+    unit, units = chosen_board_unit(request)
+    year = board_year(request)
+    this_year = timezone.localdate().year
+    board = readiness_board(unit, year=year)
+    return render(
+        request,
+        "readiness/board.html",
+        {
+            "title": _("Readiness board"),
+            "board": board,
+            "unit": unit,
+            "units": units,
+            "year": year,
+            "years": list(range(this_year - YEARS_BACK, this_year + 2)),
+            "condition_colors": CONDITION_STATE_COLORS,
+        },
+    )
 
 
 def board_units() -> list[OrgUnit]:
@@ -67,7 +121,7 @@ def _conditions_context(
     office = is_office(request.user)
     return {
         "title": _("Prerequisites and vetoes"),
-        "breadcrumbs": [(_("Evaluation readiness"), reverse("readiness:conditions"))],
+        "breadcrumbs": [(_("Readiness board"), reverse("readiness:board"))],
         "year": year,
         "years": list(range(this_year - YEARS_BACK, this_year + 2)),
         "unit": unit,

@@ -305,3 +305,171 @@ def render_briefing(briefing: Briefing) -> bytes:
         out = io.BytesIO()
         doc.save(out)
         return out.getvalue()
+
+
+# Readiness report ---------------------------------------------------------------------------
+
+
+def _heading(doc: Any, number: int, text: str) -> None:
+    prefix = NUMERALS[number] if number < len(NUMERALS) else str(number + 1)
+    _para(doc, f"{prefix}、{text}", font=HEADING_FONT, indent=True)
+
+
+def _num(value: Any, places: str = "-2") -> str:
+    from django.template.defaultfilters import floatformat
+
+    return "--" if value is None else str(floatformat(value, places))
+
+
+def render_readiness_report(board: Any, *, office: str, issued: Any) -> bytes:
+    """The readiness board of a unit as a .docx in the official layout: headline, the
+    office and date, then 一、indicators 二、dossier 三、conditions 四、the stage's list
+    五、projected score; the date right at the end."""
+    with translation.override("zh-hans"):
+        doc = Document()
+        section = doc.sections[0]
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+        section.left_margin, section.right_margin = Mm(28), Mm(26)
+        _page_number_footer(section)
+        headline = _("%(unit)s readiness for the National Sanitary City evaluation, %(year)s") % {
+            "unit": board.unit.name,
+            "year": board.year,
+        }
+        _para(doc, headline, size=22, font=TITLE_FONT, align=WD_ALIGN_PARAGRAPH.CENTER)
+        _para(doc)
+        version = str(board.version) if board.version else _("no published standard version")
+        _para(
+            doc,
+            _(
+                "Judged by %(version)s. Indicators: %(met)s of %(total)s met, %(missed)s missed;"
+                " dossier %(percent)s complete; %(red)s conditions failed."
+            )
+            % {
+                "version": version,
+                "met": board.indicator_counts["met"],
+                "total": len(board.indicators),
+                "missed": board.indicator_counts["missed"],
+                "percent": "--"
+                if board.dossier.percent is None
+                else f"{_num(board.dossier.percent, '-1')}%",
+                "red": board.condition_counts.get("red", 0),
+            },
+            indent=True,
+        )
+        _heading(doc, 0, _("Indicators against thresholds"))
+        if board.indicators:
+            _table(
+                doc,
+                [_("Code"), _("Indicator"), _("Value"), _("Threshold"), _("State")],
+                [
+                    (
+                        line.code,
+                        line.name,
+                        "--" if line.value is None else f"{_num(line.value)}{line.unit_of_measure}",
+                        f"{line.comparator}{_num(line.threshold)}{line.unit_of_measure}",
+                        _("No value")
+                        if line.met is None
+                        else _("Met")
+                        if line.met
+                        else _("Missed"),
+                    )
+                    for line in board.indicators
+                ],
+            )
+        else:
+            _para(doc, NO_DATA, indent=True)
+        _heading(doc, 1, _("Evidence dossier"))
+        _para(
+            doc,
+            _("%(approved)s of %(expected)s expected records approved (%(percent)s).")
+            % {
+                "approved": board.dossier.approved,
+                "expected": board.dossier.expected,
+                "percent": "--"
+                if board.dossier.percent is None
+                else f"{_num(board.dossier.percent, '-1')}%",
+            },
+            indent=True,
+        )
+        _heading(doc, 2, _("Prerequisites and vetoes"))
+        red = board.red_conditions
+        if red:
+            for row in red:
+                events = "；".join(
+                    f"{e.occurred_on:%Y-%m-%d} {e.unit.name} {e.title}" for e in row.events
+                )
+                _para(
+                    doc, f"{row.number} {row.title}：{events or _('Condition failed')}", indent=True
+                )
+        else:
+            _para(doc, _("No condition failed."), indent=True)
+        _heading(doc, 3, _("Open problems of the stage's list"))
+        stage = board.stage
+        if stage is None:
+            _para(doc, _("The current cycle has no stage with a problem list yet."), indent=True)
+        else:
+            _para(
+                doc,
+                _(
+                    "%(stage)s (%(day)s): %(total)s items in this unit, %(open)s still open,"
+                    " %(overdue)s overdue."
+                )
+                % {
+                    "stage": stage.name,
+                    "day": f"{stage.due_on.year}年{stage.due_on.month}月{stage.due_on.day}日",
+                    "total": stage.total,
+                    "open": stage.open,
+                    "overdue": stage.overdue,
+                },
+                indent=True,
+            )
+            if stage.items:
+                _table(
+                    doc,
+                    [_("No."), _("Problem"), _("Unit"), _("Deadline")],
+                    [
+                        (
+                            item.item_no or "--",
+                            f"{item.code} {item.title}",
+                            item.unit,
+                            f"{item.due_at:%Y-%m-%d}" if item.due_at else "--",
+                        )
+                        for item in stage.items
+                    ],
+                )
+        _heading(doc, 4, _("Projected covert-inspection score"))
+        projection = board.projection
+        if projection is None:
+            _para(doc, _("No site of this unit was scored in the last 90 days."), indent=True)
+        else:
+            _para(
+                doc,
+                _(
+                    "Expected %(expected)s of 1,000 points (90%% band %(low)s–%(high)s), from"
+                    " the latest results of %(sites)s sites."
+                )
+                % {
+                    "expected": _num(projection.expected, "1"),
+                    "low": _num(projection.low, "1"),
+                    "high": _num(projection.high, "1"),
+                    "sites": projection.sites,
+                },
+                indent=True,
+            )
+            lost = sorted(projection.parts, key=lambda p: p.lost, reverse=True)[:5]
+            _table(
+                doc,
+                [_("Part"), _("Points"), _("Expected"), _("Lost")],
+                [
+                    (p.title, _num(p.points, "1"), _num(p.expected, "1"), _num(p.lost, "1"))
+                    for p in lost
+                ],
+            )
+        _para(doc)
+        for text in (office, f"{issued.year}年{issued.month}月{issued.day}日"):
+            line = _para(doc, text, align=WD_ALIGN_PARAGRAPH.RIGHT)
+            line.paragraph_format.right_indent = Pt(32)
+        out = io.BytesIO()
+        doc.save(out)
+        return out.getvalue()

@@ -24,6 +24,7 @@ urlpatterns = [
         views.section_delete,
         name="section_delete",
     ),
+    path("readiness/", views.readiness_report, name="readiness_report"),
     path("milestones/", views.MilestoneListView.as_view(), name="milestone_list"),
     path("milestones/new/", views.MilestoneFormView.as_view(), name="milestone_create"),
     path("milestones/<int:pk>/", views.MilestoneDetailView.as_view(), name="milestone_detail"),

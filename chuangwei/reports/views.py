@@ -224,6 +224,34 @@ def _disposition(name: str) -> str:
     return f"attachment; filename=\"briefing.{name.rsplit('.', 1)[-1]}\"; filename*=UTF-8''{quote(name)}"
 
 
+# Readiness report --------------------------------------------------------------------------
+
+
+@login_required
+def readiness_report(request: HttpRequest) -> HttpResponse:
+    """The readiness board of ``?unit=`` for ``?year=`` as a Word document (公文 layout)."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from chuangwei.readiness.board import readiness_board
+    from chuangwei.readiness.views_board import board_year, chosen_board_unit
+
+    from .documents import render_readiness_report
+
+    unit, _units = chosen_board_unit(request)
+    year = board_year(request)
+    board = readiness_board(unit, year=year)
+    content = render_readiness_report(
+        board, office=settings.CHUANGWEI_BRIEFING_OFFICE, issued=timezone.localdate()
+    )
+    response = HttpResponse(content, content_type=DOCX)
+    name = f"{unit.name}{year}年创卫迎检准备情况.docx"
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"readiness.docx\"; filename*=UTF-8''{quote(name)}"
+    )
+    return response
+
+
 # Milestones --------------------------------------------------------------------------------
 
 MILESTONE_URLS = {

@@ -242,7 +242,9 @@ class ProjectionViewSet(viewsets.ViewSet):
         except ValueError as exc:
             raise InvalidInput(code="bad_days", fields={"days": [_("Enter a number.")]}) from exc
         now = timezone.now()
-        parts, observations, _latest = selectors.projection_inputs(days=days, now=now)
+        parts, observations, _latest = selectors.projection_inputs(
+            days=days, now=now, user=request.user
+        )
         result = projection.project_score(parts, observations, seed=now.date().toordinal())
         return Response(s.ProjectionSerializer(result).data)
 

@@ -22,7 +22,7 @@ from .. import selectors
 from ..filters import ConditionEventFilter
 from ..models import ConditionEvent
 from ..services import conditions
-from ..views_board import board_units
+from ..views_board import board_units, readable_board_units
 from . import serializers as s
 
 
@@ -99,6 +99,33 @@ class ConditionBoardViewSet(viewsets.ViewSet):
         return Response(s.ConditionBoardSerializer(body).data)
 
 
+class ReadinessBoardViewSet(viewsets.ViewSet):
+    """The readiness board of the city or a district for a year: indicators against their
+    thresholds, dossier completeness, conditions, the stage's open problems and the
+    projected covert-inspection score. City-wide staff read every unit; others the
+    districts their scope covers."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(parameters=[s.BoardQuery], responses=s.ReadinessBoardSerializer)
+    def list(self, request: Request) -> Response:
+        from ..board import readiness_board
+
+        query = s.BoardQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        year = query.validated_data.get("year") or timezone.localdate().year
+        units = readable_board_units(request.user)
+        if not units:
+            raise NotAllowed()
+        wanted = query.validated_data.get("unit")
+        unit = units[0] if wanted is None else next((u for u in units if u.pk == wanted), None)
+        if unit is None:
+            raise InvalidInput(fields={"unit": [_("Choose the city or one of its districts.")]})
+        board = readiness_board(unit, year=year)
+        return Response(s.ReadinessBoardSerializer(board).data)
+
+
 def register(router: DefaultRouter) -> None:
+    router.register("readiness-board", ReadinessBoardViewSet, basename="readiness-board")
     router.register("condition-events", ConditionEventViewSet, basename="condition-event")
     router.register("readiness-conditions", ConditionBoardViewSet, basename="readiness-condition")

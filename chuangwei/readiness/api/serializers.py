@@ -86,3 +86,67 @@ class ConditionBoardSerializer(Serializer):
     unit = serializers.IntegerField(allow_null=True)
     counts = serializers.DictField(child=serializers.IntegerField())
     rows = ConditionRowSerializer(many=True)
+
+
+# Readiness board ----------------------------------------------------------------------------
+
+
+class IndicatorLineSerializer(Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    value = serializers.DecimalField(max_digits=20, decimal_places=2, allow_null=True)
+    numerator = serializers.DecimalField(max_digits=20, decimal_places=4, allow_null=True)
+    denominator = serializers.DecimalField(max_digits=20, decimal_places=4, allow_null=True)
+    threshold = serializers.DecimalField(max_digits=20, decimal_places=4)
+    comparator = serializers.CharField()
+    unit_of_measure = serializers.CharField()
+    met = serializers.BooleanField(allow_null=True)
+    origin = serializers.CharField()
+    is_veto = serializers.BooleanField()
+
+
+class DossierLineSerializer(Serializer):
+    approved = serializers.IntegerField()
+    expected = serializers.IntegerField()
+    percent = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
+
+
+class StageItemLineSerializer(Serializer):
+    item_no = serializers.CharField()
+    code = serializers.CharField()
+    problem_id = serializers.IntegerField()
+    title = serializers.CharField()
+    unit = serializers.CharField()
+    due_at = serializers.DateTimeField(allow_null=True)
+    overdue = serializers.BooleanField()
+
+
+class StageLineSerializer(Serializer):
+    pk = serializers.IntegerField()
+    name = serializers.CharField()
+    due_on = serializers.DateField()
+    total = serializers.IntegerField()
+    open = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    items = StageItemLineSerializer(many=True)
+
+
+class BoardProjectionSerializer(Serializer):
+    expected = serializers.DecimalField(max_digits=8, decimal_places=1)
+    low = serializers.DecimalField(max_digits=8, decimal_places=1)
+    high = serializers.DecimalField(max_digits=8, decimal_places=1)
+    sites = serializers.IntegerField()
+
+
+class ReadinessBoardSerializer(Serializer):
+    unit = serializers.IntegerField(source="unit.pk")
+    unit_name = serializers.CharField(source="unit.name")
+    year = serializers.IntegerField()
+    version = serializers.IntegerField(source="version.pk", allow_null=True, default=None)
+    indicator_counts = serializers.DictField(child=serializers.IntegerField())
+    indicators = IndicatorLineSerializer(many=True)
+    dossier = DossierLineSerializer()
+    condition_counts = serializers.DictField(child=serializers.IntegerField())
+    conditions = ConditionRowSerializer(many=True)
+    stage = StageLineSerializer(allow_null=True)
+    projection = BoardProjectionSerializer(allow_null=True)
