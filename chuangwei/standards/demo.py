@@ -80,7 +80,7 @@ ENTERED = {
 }
 
 
-@dataclass
+@dataclass(repr=False)
 class DemoIndicators:
     version: StandardVersion | None = None
     entered: int = 0
@@ -92,6 +92,8 @@ class DemoIndicators:
             f"{self.entered} entered and {self.computed} computed indicator values, "
             f"{len(self.red)} red"
         )
+
+    __repr__ = __str__
 
 
 def demo_version() -> StandardVersion | None:
