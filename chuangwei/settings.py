@@ -270,6 +270,8 @@ SPECTACULAR_SETTINGS = {
         "BriefingKindEnum": "chuangwei.reports.choices.BriefingKind",
         "BriefingSectionKindEnum": "chuangwei.reports.choices.SectionKind",
         "MilestoneKindEnum": "chuangwei.reports.choices.MilestoneKind",
+        "CycleKindEnum": "chuangwei.readiness.choices.CycleKind",
+        "StageKindEnum": "chuangwei.readiness.choices.StageKind",
     },
 }
 

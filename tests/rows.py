@@ -731,3 +731,67 @@ def condition_events(w: dict[str, Any], at: list[str]) -> list[Any]:
         )
         for unit in at
     ]
+
+
+# Readiness: evaluation cycles (helper "cycle") ----------------------------------------------
+
+
+def _cycle_version() -> Any:
+    from chuangwei.standards.models import StandardVersion
+
+    return StandardVersion.objects.create(code=f"CYC{seq()}", name="周期标准", year=2026)
+
+
+def cycles(w: dict[str, Any], at: list[str]) -> list[Any]:
+    """A cycle (with no stages) per unit named; cycles are shared, not tied to a unit."""
+    from chuangwei.readiness.models import EvaluationCycle
+
+    version = _cycle_version()
+    return [
+        EvaluationCycle.objects.create(
+            kind="review", name=f"复审{n}", start_year=2025, end_year=2027,
+            standard_version=version, created_at=NOW,
+        )
+        for n in (seq() for _unit in at)
+    ]  # fmt: skip
+
+
+def stages(w: dict[str, Any], at: list[str]) -> list[Any]:
+    """A stage per unit named (owned by that unit), all in one new cycle."""
+    from chuangwei.readiness.models import EvaluationStage
+
+    cycle = cycles(w, ["city"])[0]
+    return [
+        EvaluationStage.objects.create(
+            cycle=cycle, kind="covert", name=f"国家暗访{n}", due_on=date(2026, 6, 1),
+            owner=w[unit], sort_order=n, created_at=NOW,
+        )
+        for unit, n in ((unit, seq()) for unit in at)
+    ]  # fmt: skip
+
+
+def stage_problems(w: dict[str, Any], at: list[str]) -> list[Any]:
+    """An item of a stage's list per unit named: its problem (rows.problems) linked to one
+    stage, numbered."""
+    from chuangwei.readiness.models import StageProblem
+
+    stage = stages(w, ["city"])[0]
+    return [
+        StageProblem.objects.create(
+            stage=stage, problem=problem, item_no=str(seq()), created_at=NOW
+        )
+        for problem in problems(w, at)
+    ]
+
+
+def recheck_rounds(w: dict[str, Any], at: list[str]) -> list[Any]:
+    """A 回头看 round per unit named, all over one stage."""
+    from chuangwei.readiness.models import RecheckRound
+
+    stage = stages(w, ["city"])[0]
+    return [
+        RecheckRound.objects.create(
+            stage=stage, name=f"回头看{n}", held_on=date(2026, 3, 10), created_at=NOW
+        )
+        for n in (seq() for _unit in at)
+    ]

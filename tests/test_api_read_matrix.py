@@ -339,6 +339,12 @@ ENDPOINTS = [
     Endpoint(
         "/api/v1/condition-events/", every_row(rows.condition_events, "readiness.ConditionEvent")
     ),
+    # Evaluation cycles (helper "cycle"): shared rows, and a stage's items seen through their
+    # problems.
+    Endpoint("/api/v1/evaluation-cycles/", every_row(rows.cycles, "readiness.EvaluationCycle")),
+    Endpoint("/api/v1/evaluation-stages/", every_row(rows.stages, "readiness.EvaluationStage")),
+    Endpoint("/api/v1/stage-problems/", problems_world(rows.stage_problems)),
+    Endpoint("/api/v1/recheck-rounds/", every_row(rows.recheck_rounds, "readiness.RecheckRound")),
 ]
 
 

@@ -163,6 +163,7 @@ OTHER_PAGES = [
         "&extensions=true",
         count=lambda r: len(r.json()),
     ),
+    Listing("readiness:cycle_list", rows.cycles, 6, count=in_context("cycles")),
 ]
 
 # /api/v1/ list endpoints (token, office unless said otherwise).
@@ -217,6 +218,11 @@ ENDPOINTS = [
     Listing("/api/v1/briefings/", rows.briefings, 5),
     Listing("/api/v1/milestones/", rows.milestones, 4),
     Listing("/api/v1/condition-events/", rows.condition_events, 4),
+    Listing("/api/v1/evaluation-cycles/", rows.cycles, 4),
+    Listing("/api/v1/evaluation-stages/", rows.stages, 4),
+    Listing("/api/v1/stage-problems/", rows.stage_problems, 4),
+    Listing("/api/v1/stage-problems/", rows.stage_problems, 5, persona="handler_a"),
+    Listing("/api/v1/recheck-rounds/", rows.recheck_rounds, 4),
 ]
 
 

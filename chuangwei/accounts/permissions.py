@@ -35,6 +35,8 @@ INSPECTION_PLANNERS = OFFICE_ROLES
 INSPECTION_SCORERS = OFFICE_ROLES | {Role.INSPECTOR, Role.GRID_WORKER}
 PATROLLERS = frozenset({Role.GRID_WORKER, Role.ADMIN})
 SAMPLING_READERS = OFFICE_ROLES | {Role.INSPECTOR}
+# Who walks a 回头看 of an evaluation stage's list (readiness).
+RECHECKERS = OFFICE_ROLES | {Role.INSPECTOR}
 INSPECTION_TEAM_ROLES = frozenset({Role.INSPECTOR, Role.OFFICE})
 
 
@@ -79,6 +81,12 @@ def can_patrol(user: Any) -> bool:
 def can_see_sampling_draws(user: Any) -> bool:
     """Sees the covert sampling draws (暗访 routes): the office and inspectors."""
     return holds_any_role(user, SAMPLING_READERS)
+
+
+def can_recheck_stage_lists(user: Any) -> bool:
+    """Walks a 回头看 over an evaluation stage's problem list and records what it finds: the
+    office and inspectors."""
+    return holds_any_role(user, RECHECKERS)
 
 
 def is_handler(user: Any) -> bool:

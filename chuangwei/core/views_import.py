@@ -91,6 +91,14 @@ class ImportView(LoginRequiredMixin, View):
     def allowed(self, request: HttpRequest) -> bool:
         return bool(request.user.scope.manages_config)  # type: ignore[union-attr]
 
+    def get_importer_class(self) -> type[TableImporter[Any]]:
+        """The importer to run (a view bound to an object returns one bound to it)."""
+        return self.importer_class
+
+    def get_list_url(self) -> str:
+        """Where the page links back to and a finished import goes."""
+        return reverse(self.list_url_name)
+
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.user.is_authenticated and not self.allowed(request):
             raise PermissionDenied
@@ -100,8 +108,8 @@ class ImportView(LoginRequiredMixin, View):
         context.setdefault("form", ImportForm())
         context.update(
             title=self.title,
-            list_url=reverse(self.list_url_name),
-            columns=self.importer_class.columns,
+            list_url=self.get_list_url(),
+            columns=self.get_importer_class().columns,
             preview_columns=self.preview_columns,
         )
         return render(request, self.template_name, context, status=status)
@@ -120,7 +128,7 @@ class ImportView(LoginRequiredMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         if request.GET.get("template"):
-            fileobj = self.importer_class().template()
+            fileobj = self.get_importer_class()().template()
             return FileResponse(
                 fileobj, as_attachment=True, filename=f"{self.title}_{_('template')}.xlsx"
             )
@@ -141,7 +149,7 @@ class ImportView(LoginRequiredMixin, View):
             with path.open("rb") as fh:
                 # Unknown columns do not stop the check: the preview names them and the
                 # confirmation asks for the tick.
-                result = self.importer_class(update_existing=update).run(
+                result = self.get_importer_class()(update_existing=update).run(
                     fh, path.name, by=request.user, commit=False, ignore_unknown=True
                 )
             kept = True
@@ -178,7 +186,7 @@ class ImportView(LoginRequiredMixin, View):
             messages.error(request, _("The uploaded file has expired. Upload it again."))
             return HttpResponseRedirect(request.path)
         path = matches[0]
-        importer = self.importer_class(update_existing=meta["update"])
+        importer = self.get_importer_class()(update_existing=meta["update"])
         ignore = bool(meta.get("ignore")) or request.POST.get("ignore_unknown") in ("1", "on")
         try:
             with path.open("rb") as fh:
@@ -203,4 +211,4 @@ class ImportView(LoginRequiredMixin, View):
                 _("These columns were left out as you chose: %(columns)s.")
                 % {"columns": join_names(result.unknown_columns)},
             )
-        return HttpResponseRedirect(reverse(self.list_url_name))
+        return HttpResponseRedirect(self.get_list_url())

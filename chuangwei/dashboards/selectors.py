@@ -35,6 +35,7 @@ from chuangwei.problems.models import (
     ProblemMonthCellCount,
     ProblemOpenCount,
 )
+from chuangwei.readiness.stages import countdown as stage_countdown
 from chuangwei.reports import selectors as figures
 from chuangwei.standards.models import ProblemCategory
 
@@ -579,10 +580,16 @@ def heat(
         sources = [counted] if counted is not None else []
         for rows in [*sources, *(_ledger_cells(problems, a, b) for a, b in ranges)]:
             for y, x, n in rows:
+                if y is None or x is None:
+                    continue  # problems without a point (a unit, a site or an article)
                 merged[(int(y), int(x))] += n
         ordered = sorted(merged.items(), key=lambda c: (-c[1], c[0]))[:HEAT_CELLS]
         top_cells = [(y, x, n) for (y, x), n in ordered]
-    return [[round(y / per, 3), round(x / per, 3), n] for y, x, n in top_cells]
+    return [
+        [round(y / per, 3), round(x / per, 3), n]
+        for y, x, n in top_cells
+        if y is not None and x is not None
+    ]
 
 
 def points(problems: QuerySet[Problem], q: DashboardQuery) -> list[list[Any]]:
@@ -592,7 +599,11 @@ def points(problems: QuerySet[Problem], q: DashboardQuery) -> list[list[Any]]:
         .order_by("-reported_at", "-id")
         .values_list("lat", "lng", "status", "pk", "code")[:POINT_LIMIT]
     )
-    return [[lat, lng, status in OPEN_STATUSES, pk, code] for lat, lng, status, pk, code in rows]
+    return [
+        [lat, lng, status in OPEN_STATUSES, pk, code]
+        for lat, lng, status, pk, code in rows
+        if lat is not None and lng is not None  # no marker for a problem without a point
+    ]
 
 
 FEED = 10
@@ -654,6 +665,12 @@ def top(rows: Sequence[dict[str, Any]], key: str) -> list[dict[str, Any]]:
     return [{"name": r["name"], "value": r[key], "url": r["urls"][key]} for r in picked[:TOP]]
 
 
+def _next_stage(today: date) -> dict[str, Any] | None:
+    """The next stage of the evaluation cycle and the days left ("距国家暗访还有 N 天")."""
+    countdown = stage_countdown(today)
+    return countdown.as_dict() if countdown is not None else None
+
+
 def dashboard_data(
     user: Any, problems: QuerySet[Problem], q: DashboardQuery, now: datetime | None = None
 ) -> dict[str, Any]:
@@ -674,6 +691,7 @@ def dashboard_data(
         "updated_at": timezone.localtime(now).strftime("%H:%M"),
         "kpis": kpis(problems, q, now, getattr(user, "scope", None), reports, stored, open_rows),
         "milestone": figures.next_milestone(timezone.localdate(now)),
+        "stage": _next_stage(timezone.localdate(now)),
         "trend": trend(problems, q, stored),
         "categories": categories(reports, q),
         "sources": sources(reports, q),

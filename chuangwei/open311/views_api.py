@@ -290,10 +290,14 @@ def _request_item(
         "address": row["address"] or None,
         "address_id": row["open311__address_id"] or None,
         "zipcode": row["open311__zipcode"] or None,
-        "lat": round(row["lat"], 6),
-        "long": round(row["lng"], 6),
+        "lat": round(row["lat"], 6) if row["lat"] is not None else None,
+        "long": round(row["lng"], 6) if row["lng"] is not None else None,
         "media_url": page.media_url(photos[0]) if photos else None,
     }
+    if item["lat"] is None or item["long"] is None:
+        # A problem without a point (a unit, a site or an article): the spec's lat/long
+        # are optional, so they are left out rather than sent empty.
+        del item["lat"], item["long"]
     if extras is not None:
         attributes = extras["attributes"].get(row["pk"]) or {}
         item["extended_attributes"] = {

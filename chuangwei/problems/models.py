@@ -86,8 +86,10 @@ class Problem(TimeStampedModel):
         related_name="problems",
     )
     description = models.TextField(_("description"), blank=True)
-    lng = models.FloatField(_("longitude"))
-    lat = models.FloatField(_("latitude"))
+    # No point when the problem concerns a unit, a site or an article rather than a spot
+    # (a stage's feedback list); it is then routed by unit, not by grid.
+    lng = models.FloatField(_("longitude"), null=True, blank=True)
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     grid = models.ForeignKey(
         "places.Grid",

@@ -203,6 +203,15 @@ def route(category: ProblemCategory, lng: float, lat: float) -> dict[str, Any]:
     return {"grid": grid, "unit": grid.unit, "department": department, "work_line": work_line}
 
 
+def route_to_unit(category: ProblemCategory, unit: Any) -> dict[str, Any]:
+    """Routing of a problem without a point (it concerns a unit, a site or an article, e.g.
+    an item of a stage's feedback list): the named unit, no grid, and the category's
+    department and work line as ``route`` gives them."""
+    work_line = category.default_work_line
+    department = category.default_department or (work_line.lead_department if work_line else None)
+    return {"grid": None, "unit": unit, "department": department, "work_line": work_line}
+
+
 def _check_category(category: Any) -> ProblemCategory:
     if not isinstance(category, ProblemCategory) or not category.is_active:
         raise InvalidInput(
@@ -232,6 +241,7 @@ def report_problem(
     reporter_phone: str = "",
     external_ref: str = "",
     needs_confirmation: bool | None = None,
+    unit: Any = None,
     now: datetime | None = None,
 ) -> Problem:
     """Record a new problem found by anyone (or the public when ``by`` is None).
@@ -239,6 +249,10 @@ def report_problem(
     Validates everything (category, point, grid, every photo) before writing, so a bad
     input changes nothing. Routes by grid and category, links a recurrence (反弹) and
     writes the ``report`` event. Citizen-like sources start awaiting confirmation (核实).
+
+    A problem may have no point when it concerns a unit, a site or an article rather than a
+    spot: pass ``unit`` (or a ``site``, whose unit is taken) and leave ``lng``/``lat``
+    empty; it is then routed to that unit, with no grid and no recurrence search.
     """
     now = _now(now)
     if source not in ProblemSource.values:
@@ -254,21 +268,27 @@ def report_problem(
     check_length(address, limits.ADDRESS, field="address", label=_("Address"))
     check_length(reporter_phone, limits.PHONE, field="phone", label=_("Phone"))
     check_length(reporter_name, limits.REPORTER_NAME, field="reporter_name", label=_("Name"))
-    if lng in (None, "") or lat in (None, ""):
+    no_point = lng in (None, "") and lat in (None, "")
+    owner = unit if unit is not None else getattr(site, "unit", None)
+    if (no_point and owner is None) or (not no_point and (lng in (None, "") or lat in (None, ""))):
         raise InvalidInput(
             _("The location is required."),
             code="missing_location",
             fields={"lng": [_("The location is required.")]},
         )
-    lng, lat = point_to_wgs84(lng, lat, crs)
-    routing = route(category, lng, lat)
+    if no_point:
+        lng = lat = None
+        routing = route_to_unit(category, owner)
+    else:
+        lng, lat = point_to_wgs84(lng, lat, crs)
+        routing = route(category, lng, lat)
     for upload in uploads:
         photos.validate_upload(upload.file)
     severity = severity or category.severity
     if needs_confirmation is None:
         needs_confirmation = source in CONFIRMED_SOURCES
     status = ProblemStatus.VERIFYING_REPORT if needs_confirmation else ProblemStatus.REPORTED
-    recurrence = find_recurrence_of(category.pk, lng, lat, now)
+    recurrence = None if no_point else find_recurrence_of(category.pk, lng, lat, now)
     with transaction.atomic():
         problem = Problem.objects.create(
             code=f"TMP-{secrets.token_hex(8)}",

@@ -241,7 +241,8 @@ def rebuild(apps: Any = None) -> int:
     by_cell: dict[tuple[Any, ...], dict[str, int]] = {}
     if exists(BY_CELL):
         cells = (
-            Problem.objects.annotate(
+            Problem.objects.filter(lat__isnull=False, lng__isnull=False)
+            .annotate(
                 month=local_day(F("reported_at"), monthly=True),
                 y=HeatCell("lat", CELLS_PER_DEGREE),
                 x=HeatCell("lng", CELLS_PER_DEGREE),

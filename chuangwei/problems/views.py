@@ -310,7 +310,12 @@ def map_points(request: HttpRequest) -> JsonResponse:
     )
     # No parameters is no filter (an unbound form is never valid): every visible row.
     qs = filterset.qs if not filterset.is_bound or filterset.is_valid() else Problem.objects.none()
-    rows = list(qs.values_list("lng", "lat", "code", "status", "pk")[:MAP_POINTS_LIMIT])
+    # A problem without a point (it concerns a unit, a site or an article) has no marker.
+    rows = list(
+        qs.filter(lng__isnull=False, lat__isnull=False).values_list(
+            "lng", "lat", "code", "status", "pk"
+        )[:MAP_POINTS_LIMIT]
+    )
     labels = {k: str(v) for k, v in ProblemStatus.choices}
     points = [
         [
@@ -350,7 +355,12 @@ def _fields(problem: Problem) -> list[tuple[str, Any]]:
         (_("Grid"), problem.grid or "--"),
         (_("Site"), problem.site or "--"),
         (_("Address"), problem.address or "--"),
-        (_("Coordinates (WGS-84)"), f"{problem.lng:.6f}, {problem.lat:.6f}"),
+        (
+            _("Coordinates (WGS-84)"),
+            f"{problem.lng:.6f}, {problem.lat:.6f}"
+            if problem.lng is not None and problem.lat is not None
+            else _("No coordinates"),
+        ),
         (_("Reported at"), problem.reported_at),
         (_("Reporter"), problem.reporter_name or "--"),
         (_("Dispatched at"), problem.dispatched_at),
@@ -439,7 +449,9 @@ def detail_context(
             ]
             if grid
             else [],
-            "sites": [[problem.lng, problem.lat, problem.code, str(problem.category), ""]],
+            "sites": [[problem.lng, problem.lat, problem.code, str(problem.category), ""]]
+            if problem.lng is not None and problem.lat is not None
+            else [],
         },
         "map_config": map_config(),
     }

@@ -37,7 +37,8 @@
     }).join("");
     const count = el("countdown");
     if (count) {
-      const m = data.milestone;
+      // The next stage of the evaluation cycle comes first; else the next campaign milestone.
+      const m = data.stage || data.milestone;
       count.innerHTML = m
         ? esc(this.labels.countdown).replace("__NAME__", esc(m.name)).replace("__DAYS__", '<b class="cw-countdown-days">' + m.days + "</b>")
         : esc(this.labels.noMilestone);
