@@ -377,3 +377,29 @@ def test_demo_indicators_have_values_and_a_few_reds(
     )
     again = build_demo_indicators(seed=7)
     assert again.entered == 0
+
+
+def test_status_rows_freeze_into_the_stage_snapshot_json(
+    org_tree: dict[str, Any], version: StandardVersion
+) -> None:
+    from chuangwei.readiness.services.cycles import _jsonable
+
+    indicator = Indicator.objects.get(code="E1")
+    services.save_indicator_value(
+        IndicatorValue(
+            indicator=indicator, year=2026, unit=org_tree["city"], numerator=9, denominator=10
+        ),
+        by=None,
+    )
+    frozen = _jsonable(indicator_status(version, org_tree["city"], 2026))
+    assert frozen[2] == {
+        "indicator": indicator.pk,
+        "value": IndicatorValue.objects.get().pk,
+        "numerator": "9.0000",
+        "denominator": "10.0000",
+        "rate": "90.00",
+        "threshold": "70.0000",
+        "comparator": "gte",
+        "met": True,
+        "origin": "entered",
+    }
