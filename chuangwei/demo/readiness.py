@@ -73,8 +73,12 @@ def build_demo_conditions(*, now: datetime | None = None) -> int:
 def build_demo_readiness(*, seed: int, now: datetime | None = None) -> dict[str, Any]:
     """Build every part of the readiness demo in order; returns what each made."""
     from chuangwei.readiness.demo_cycle import build_demo_cycle
+    from chuangwei.standards.demo import build_demo_indicators
 
     made: dict[str, Any] = {}
+    # Indicators first: their local copy of the standard is the newest version, which the
+    # cycle then takes as its standard (so the board shows the indicators).
+    made["indicators"] = build_demo_indicators(seed=seed)
     made["cycle"] = build_demo_cycle()
     from chuangwei.readiness.demo_dossier import build_demo_dossier
 

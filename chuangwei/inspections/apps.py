@@ -6,3 +6,8 @@ class InspectionsConfig(AppConfig):
     name = "chuangwei.inspections"
     label = "inspections"
     verbose_name = _("Inspections")
+
+    def ready(self) -> None:
+        from .sources import register_sources
+
+        register_sources()

@@ -8,6 +8,9 @@ class ProblemsConfig(AppConfig):
     verbose_name = _("Rectification ledger")
 
     def ready(self) -> None:
+        from .sources import register_sources
+
+        register_sources()
         # Technical chore: a saved or deleted calendar day drops this process's cached
         # working calendar at once (other processes refresh within CALENDAR_TTL_S).
         from django.db.models.signals import post_delete, post_save

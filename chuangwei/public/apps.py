@@ -8,6 +8,9 @@ class PublicConfig(AppConfig):
     verbose_name = _("Public participation")
 
     def ready(self) -> None:
+        from .sources import register_sources
+
+        register_sources()
         # Opted-in citizens hear when their problem moves to the next public stage; the
         # ledger knows nothing of this app, so we listen to its event rows.
         from django.db.models.signals import post_save

@@ -2,11 +2,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from chuangwei.core.forms import ScopedModelForm, TreeChoiceField
+from chuangwei.core.forms import Form, ScopedModelForm, TreeChoiceField
 from chuangwei.org.models import OrgUnit
 
+from . import sources
 from .models import Indicator, IndicatorValue, ProblemCategory, StandardClause, StandardVersion
 
 
@@ -32,16 +35,19 @@ class StandardClauseForm(ScopedModelForm):
             "text",
             "lead_work_line",
             "evidence_required",
+            "points",
+            "pass_rule",
             "is_prerequisite",
             "is_veto",
             "sort_order",
             "source",
+            "note",
         ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = StandardClause.objects.exclude(
-            level="item"
+            level="rule"
         ).select_related("version")  # type: ignore[attr-defined]
 
 
@@ -59,9 +65,23 @@ class IndicatorForm(ScopedModelForm):
             "is_veto",
             "numerator_label",
             "denominator_label",
+            "computed_by",
             "source",
             "note",
         ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["computed_by"] = forms.ChoiceField(
+            label=_("computed by"),
+            required=False,
+            choices=source_choices(),
+            help_text=_("A source of the platform that computes the values; empty: entered."),
+        )
+
+
+def source_choices() -> list[tuple[str, Any]]:
+    return [("", _("Entered with evidence")), *((s.key, s.label) for s in sources.all_sources())]
 
 
 class IndicatorValueForm(ScopedModelForm):
@@ -70,7 +90,41 @@ class IndicatorValueForm(ScopedModelForm):
 
     class Meta:
         model = IndicatorValue
-        fields = ["indicator", "year", "unit", "numerator", "denominator", "note"]
+        fields = ["indicator", "year", "unit", "numerator", "denominator", "note", "evidence"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Computed indicators are never typed in (services refuse them too).
+        self.fields["indicator"].queryset = Indicator.objects.filter(  # type: ignore[attr-defined]
+            computed_by=""
+        ).select_related("version")
+
+
+class VersionCopyForm(Form):
+    code = forms.CharField(label=_("Code of the new draft"), max_length=32)
+    name = forms.CharField(label=_("Name of the new draft"), max_length=200)
+
+
+class WorkbookImportForm(Form):
+    file = forms.FileField(label=_("Workbook (.xlsx)"))
+    code = forms.CharField(
+        label=_("Import under version code"),
+        max_length=32,
+        required=False,
+        help_text=_("Leave empty to use the code in the workbook's 版本 sheet."),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("Only .xlsx workbooks can be imported as a standard."))
+        if upload.size > settings.CHUANGWEI_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("The file is too large."))
+        return upload
+
+
+class RecomputeForm(Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
 
 
 class ProblemCategoryForm(ScopedModelForm):

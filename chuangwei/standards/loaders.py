@@ -60,6 +60,8 @@ CLAUSE_KEYS: dict[str, tuple[type, bool]] = {
     "text": (str, False),
     "lead_work_line": (str, False),
     "evidence_required": (str, False),
+    "points": (Decimal, False),
+    "pass_rule": (str, False),
     "is_prerequisite": (bool, False),
     "is_veto": (bool, False),
     "sort_order": (int, False),
@@ -77,6 +79,7 @@ INDICATOR_KEYS: dict[str, tuple[type, bool]] = {
     "is_veto": (bool, False),
     "numerator_label": (str, False),
     "denominator_label": (str, False),
+    "computed_by": (str, False),
     "source": (str, False),
     "note": (str, False),
 }
@@ -532,10 +535,13 @@ def _apply_standard(spec: StandardFile, resolver: _Resolver, update: bool, by: A
                 d.get("lead_work_line"), clause.lead_work_line_id, result
             ),
             "evidence_required": d.get("evidence_required") or "",
+            "points": Decimal(str(d["points"])) if d.get("points") is not None else None,
+            "pass_rule": d.get("pass_rule") or "",
             "is_prerequisite": bool(d.get("is_prerequisite")),
             "is_veto": bool(d.get("is_veto")),
             "sort_order": c.sort_order,
             "source": d.get("source") or "",
+            "note": d.get("note") or "",
         }
         if clause.pk is None:
             _assign(clause, values)
@@ -562,6 +568,7 @@ def _apply_standard(spec: StandardFile, resolver: _Resolver, update: bool, by: A
             "is_veto": bool(d.get("is_veto")),
             "numerator_label": d.get("numerator_label") or "",
             "denominator_label": d.get("denominator_label") or "",
+            "computed_by": d.get("computed_by") or "",
             "source": d.get("source") or "",
             "note": d.get("note") or "",
         }

@@ -7,6 +7,9 @@ paths through ``core.trees.save_node``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, cast
 
 from django.db import transaction
@@ -16,8 +19,11 @@ from django.utils.translation import gettext_lazy as _
 from chuangwei.core.errors import DomainError, InvalidInput
 from chuangwei.core.models import delete_row
 from chuangwei.core.trees import save_node
+from chuangwei.org.choices import OrgUnitKind
+from chuangwei.org.models import OrgUnit
 
-from .choices import ClauseLevel, VersionStatus
+from . import sources
+from .choices import ClauseLevel, ValueOrigin, VersionStatus
 from .models import (
     Indicator,
     IndicatorValue,
@@ -26,7 +32,13 @@ from .models import (
     StandardVersion,
 )
 
-LEVEL_RANK = {ClauseLevel.ASPECT: 0, ClauseLevel.ARTICLE: 1, ClauseLevel.ITEM: 2}
+LEVEL_RANK = {
+    ClauseLevel.ASPECT: 0,
+    ClauseLevel.ARTICLE: 1,
+    ClauseLevel.ITEM: 2,
+    ClauseLevel.RULE: 3,
+}
+MAX_POINTS = Decimal("99999.99")
 
 
 class VersionLocked(DomainError):
@@ -98,10 +110,25 @@ def _check_clause_parent(clause: StandardClause) -> None:
         )
     if LEVEL_RANK[ClauseLevel(clause.level)] <= LEVEL_RANK[ClauseLevel(parent.level)]:
         raise InvalidInput(
-            _("A clause must sit under a clause of a higher level (aspect › article › item)."),
+            _(
+                "A clause must sit under a clause of a higher level "
+                "(aspect › article › item › assessment rule)."
+            ),
             code="clause_level",
             fields={"level": [_("Choose a lower level or another parent.")]},
         )
+
+
+def check_points(points: Decimal | None) -> str | None:
+    """Why ``points`` cannot be a clause's points (None when it can: empty or 0–99999.99
+    with at most two decimals)."""
+    if points is None:
+        return None
+    if not points.is_finite() or points < 0 or points > MAX_POINTS:
+        return str(_("Points must be a number from 0 to 99999.99."))
+    if points != points.quantize(Decimal("0.01")):
+        return str(_("Points have at most two decimals."))
+    return None
 
 
 def save_standard_clause(
@@ -117,6 +144,9 @@ def save_standard_clause(
     if not shipped:
         _require_draft_row(clause)
     _check_clause_parent(clause)
+    problem = check_points(clause.points)
+    if problem:
+        raise InvalidInput(problem, code="bad_points", fields={"points": [problem]})
     with transaction.atomic():
         save_node(clause)
     return clause
@@ -138,6 +168,12 @@ def save_indicator(indicator: Indicator, *, by: Any, shipped: bool = False) -> I
     """
     if not shipped:
         _require_draft_row(indicator)
+    if indicator.computed_by and sources.get(indicator.computed_by) is None:
+        raise InvalidInput(
+            _("No source of the platform computes %(key)s.") % {"key": indicator.computed_by},
+            code="unknown_source",
+            fields={"computed_by": [_("Choose one of the sources offered, or leave it empty.")]},
+        )
     if indicator.clause_id and indicator.clause is not None:
         if indicator.clause.version_id != indicator.version_id:
             raise InvalidInput(
@@ -171,6 +207,21 @@ def publish_standard_version(version: StandardVersion, *, by: Any) -> StandardVe
     )
     if not updated:
         raise VersionLocked()
+    version.refresh_from_db()
+    return version
+
+
+def retire_standard_version(version: StandardVersion, *, by: Any) -> StandardVersion:
+    """Retire a published version (replaced by a newer edition); it stays immutable and
+    readable. Raises InvalidInput ``version_not_published`` for a draft or a version
+    already retired."""
+    updated = StandardVersion.objects.filter(pk=version.pk, status=VersionStatus.PUBLISHED).update(
+        status=VersionStatus.RETIRED, updated_at=timezone.now()
+    )
+    if not updated:
+        raise InvalidInput(
+            _("Only a published version can be retired."), code="version_not_published"
+        )
     version.refresh_from_db()
     return version
 
@@ -253,9 +304,28 @@ def delete_problem_category(category: ProblemCategory, *, by: Any) -> None:
 def save_indicator_value(value: IndicatorValue, *, by: Any) -> IndicatorValue:
     """Record or correct a measured value (numerator/denominator) for a year and unit.
 
-    Raises InvalidInput ``zero_denominator`` when the denominator is zero, and
-    ``duplicate_value`` when the indicator already has a value for that year and unit.
+    Raises InvalidInput ``computed_indicator`` when the platform computes the indicator
+    (its values come only from ``recompute_indicator_values``, never typed twice),
+    ``zero_denominator`` when the denominator is zero, and ``duplicate_value`` when the
+    indicator already has a value for that year and unit.
     """
+    indicator = Indicator.objects.filter(pk=value.indicator_id).first()
+    stored_origin = (
+        IndicatorValue.objects.filter(pk=value.pk).values_list("origin", flat=True).first()
+        if value.pk
+        else None
+    )
+    if (indicator is not None and indicator.computed_by) or stored_origin == ValueOrigin.COMPUTED:
+        raise InvalidInput(
+            _(
+                "The platform computes this indicator's values; recompute them on the "
+                "indicator's page instead of typing them in."
+            ),
+            code="computed_indicator",
+            fields={"indicator": [_("Choose an indicator whose values are entered.")]},
+        )
+    value.origin = ValueOrigin.ENTERED
+    value.computed_at = None
     if value.denominator is not None and value.denominator == 0:
         raise InvalidInput(
             _("The denominator cannot be zero."),
@@ -276,5 +346,117 @@ def save_indicator_value(value: IndicatorValue, *, by: Any) -> IndicatorValue:
 
 
 def delete_indicator_value(value: IndicatorValue, *, by: Any) -> None:
-    """Delete a measured value."""
+    """Delete a measured value. Raises InvalidInput ``computed_indicator`` for a computed
+    value (a recompute replaces it)."""
+    if value.origin == ValueOrigin.COMPUTED:
+        raise InvalidInput(
+            _("A computed value is replaced by recomputing, not deleted."),
+            code="computed_indicator",
+        )
     delete_row(value)
+
+
+@dataclass
+class RecomputeResult:
+    """What a recompute did: values written (created or changed), unchanged, and removed
+    because the source has nothing to count any more (the value is unknown, not zero)."""
+
+    written: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    indicators: int = 0
+    units: int = 0
+
+
+RECOMPUTE_KINDS = (
+    OrgUnitKind.CITY,
+    OrgUnitKind.DISTRICT,
+    OrgUnitKind.ZONE,
+    OrgUnitKind.STREET,
+    OrgUnitKind.TOWN,
+)
+
+
+def recompute_indicator_values(
+    version: StandardVersion,
+    year: int,
+    units: Iterable[OrgUnit] | None = None,
+    *,
+    actor: Any = None,
+) -> RecomputeResult:
+    """Compute and store the values of ``version``'s computed indicators for ``year``.
+
+    Each indicator whose ``computed_by`` names a registered source (standards/sources.py)
+    gets, for each unit (by default the city, districts, zones, streets and towns), the
+    source's (numerator, denominator) over the unit's subtree in that calendar year, stored
+    as an IndicatorValue with origin ``computed``. A source that finds nothing to count
+    removes the stored value. Values are stored per period, so a recompute of another
+    year leaves this one alone. Raises InvalidInput ``bad_year`` for a year outside
+    2000–2100. Published versions are recomputed too: values are measurements, not part of
+    the standard's text.
+    """
+    if not 2000 <= int(year) <= 2100:
+        raise InvalidInput(
+            _("Choose a year from 2000 to 2100."),
+            code="bad_year",
+            fields={"year": [_("Choose a year from 2000 to 2100.")]},
+        )
+    unit_list = (
+        list(units)
+        if units is not None
+        else list(OrgUnit.objects.filter(kind__in=RECOMPUTE_KINDS).order_by("path"))
+    )
+    indicators = [
+        i
+        for i in Indicator.objects.filter(version=version).exclude(computed_by="").order_by("code")
+        if sources.get(i.computed_by) is not None
+    ]
+    result = RecomputeResult(indicators=len(indicators), units=len(unit_list))
+    now = timezone.now()
+    with transaction.atomic():
+        stored = {
+            (v.indicator_id, v.unit_id): v
+            for v in IndicatorValue.objects.filter(
+                indicator__in=indicators, year=year, unit__in=unit_list
+            )
+        }
+        for indicator in indicators:
+            source = sources.get(indicator.computed_by)
+            assert source is not None
+            for unit in unit_list:
+                pair = source.compute(unit, int(year))
+                current = stored.get((indicator.pk, unit.pk))
+                if pair is None:
+                    if current is not None:
+                        current.delete()
+                        result.removed += 1
+                    continue
+                numerator, denominator = (Decimal(pair[0]), Decimal(pair[1]))
+                if current is None:
+                    IndicatorValue.objects.create(
+                        indicator=indicator,
+                        year=year,
+                        unit=unit,
+                        numerator=numerator,
+                        denominator=denominator or None,
+                        origin=ValueOrigin.COMPUTED,
+                        computed_at=now,
+                    )
+                    result.written += 1
+                    continue
+                same = (
+                    current.numerator == numerator
+                    and current.denominator == (denominator or None)
+                    and current.origin == ValueOrigin.COMPUTED
+                )
+                current.numerator = numerator
+                current.denominator = denominator or None
+                current.origin = ValueOrigin.COMPUTED
+                current.computed_at = now
+                current.note = ""
+                current.save()
+                if same:
+                    result.unchanged += 1
+                else:
+                    result.written += 1
+    return result

@@ -13,6 +13,24 @@ urlpatterns = [
         views.StandardVersionDeleteView.as_view(),
         name="version_delete",
     ),
+    path(
+        "versions/<int:pk>/publish/",
+        views.VersionActionView.as_view(action="publish"),
+        name="version_publish",
+    ),
+    path(
+        "versions/<int:pk>/retire/",
+        views.VersionActionView.as_view(action="retire"),
+        name="version_retire",
+    ),
+    path(
+        "versions/<int:pk>/copy/",
+        views.VersionActionView.as_view(action="copy"),
+        name="version_copy",
+    ),
+    path("versions/<int:pk>/export/", views.VersionExportView.as_view(), name="version_export"),
+    path("versions/import/", views.WorkbookImportView.as_view(), name="version_import"),
+    path("versions/template/", views.WorkbookTemplateView.as_view(), name="version_template"),
     path("clauses/", views.StandardClauseListView.as_view(), name="clause_list"),
     path("clauses/new/", views.StandardClauseFormView.as_view(), name="clause_create"),
     path("clauses/<int:pk>/", views.StandardClauseDetailView.as_view(), name="clause_detail"),
@@ -26,6 +44,11 @@ urlpatterns = [
     path("indicators/<int:pk>/edit/", views.IndicatorFormView.as_view(), name="indicator_update"),
     path(
         "indicators/<int:pk>/delete/", views.IndicatorDeleteView.as_view(), name="indicator_delete"
+    ),
+    path(
+        "indicators/<int:pk>/recompute/",
+        views.IndicatorRecomputeView.as_view(),
+        name="indicator_recompute",
     ),
     path("indicator-values/", views.IndicatorValueListView.as_view(), name="indicatorvalue_list"),
     path(

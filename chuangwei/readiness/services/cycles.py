@@ -372,7 +372,7 @@ def indicator_snapshot(stage: EvaluationStage) -> dict[str, Any]:
     The hook: ``chuangwei.standards.selectors.indicator_status(version, unit, year)`` when the
     standards app provides it; ``{}`` until then (the stage is still completed)."""
     try:
-        from chuangwei.standards import selectors as standards_selectors  # type: ignore[attr-defined]
+        from chuangwei.standards import selectors as standards_selectors
     except ImportError:
         return {}
     status = getattr(standards_selectors, "indicator_status", None)

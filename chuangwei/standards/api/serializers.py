@@ -1,4 +1,6 @@
-from chuangwei.core.api import ModelSerializer
+from rest_framework import serializers
+
+from chuangwei.core.api import ModelSerializer, Serializer
 
 from ..models import Indicator, IndicatorValue, ProblemCategory, StandardClause, StandardVersion
 
@@ -23,10 +25,13 @@ class StandardClauseSerializer(ModelSerializer):
             "text",
             "lead_work_line",
             "evidence_required",
+            "points",
+            "pass_rule",
             "is_prerequisite",
             "is_veto",
             "sort_order",
             "source",
+            "note",
             "path",
             "depth",
         ]
@@ -48,6 +53,7 @@ class IndicatorSerializer(ModelSerializer):
             "is_veto",
             "numerator_label",
             "denominator_label",
+            "computed_by",
             "source",
             "note",
         ]
@@ -56,7 +62,73 @@ class IndicatorSerializer(ModelSerializer):
 class IndicatorValueSerializer(ModelSerializer):
     class Meta:
         model = IndicatorValue
-        fields = ["id", "indicator", "year", "unit", "numerator", "denominator", "note"]
+        fields = [
+            "id",
+            "indicator",
+            "year",
+            "unit",
+            "numerator",
+            "denominator",
+            "note",
+            "origin",
+            "computed_at",
+        ]
+        read_only_fields = ["origin", "computed_at"]
+
+
+class EmptyInput(Serializer):
+    pass
+
+
+class VersionCopyInput(Serializer):
+    code = serializers.CharField(max_length=32)
+    name = serializers.CharField(max_length=200)
+
+
+class WorkbookImportInput(Serializer):
+    file = serializers.FileField()
+    code = serializers.CharField(max_length=32, required=False, allow_blank=True)
+
+
+class WorkbookImportOutput(Serializer):
+    version = serializers.IntegerField()
+    new_version = serializers.BooleanField()
+    created = serializers.DictField(child=serializers.IntegerField())
+    updated = serializers.DictField(child=serializers.IntegerField())
+    deleted = serializers.DictField(child=serializers.IntegerField())
+
+
+class RecomputeInput(Serializer):
+    version = serializers.PrimaryKeyRelatedField(queryset=StandardVersion.objects.all())
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+
+
+class RecomputeOutput(Serializer):
+    written = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    removed = serializers.IntegerField()
+    indicators = serializers.IntegerField()
+    units = serializers.IntegerField()
+
+
+class StatusQuery(Serializer):
+    version = serializers.IntegerField(min_value=1)
+    unit = serializers.IntegerField(min_value=1)
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+
+
+class IndicatorStatusSerializer(Serializer):
+    indicator = serializers.IntegerField(source="indicator.pk")
+    code = serializers.CharField(source="indicator.code")
+    name = serializers.CharField(source="indicator.name")
+    unit_of_measure = serializers.CharField(source="indicator.unit")
+    numerator = serializers.DecimalField(max_digits=16, decimal_places=4, allow_null=True)
+    denominator = serializers.DecimalField(max_digits=16, decimal_places=4, allow_null=True)
+    rate = serializers.DecimalField(max_digits=20, decimal_places=2, allow_null=True)
+    threshold = serializers.DecimalField(max_digits=14, decimal_places=4)
+    comparator = serializers.CharField()
+    met = serializers.BooleanField(allow_null=True)
+    origin = serializers.CharField(allow_null=True)
 
 
 class ProblemCategorySerializer(ModelSerializer):

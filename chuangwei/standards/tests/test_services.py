@@ -132,7 +132,7 @@ def test_copy_makes_an_editable_draft_with_every_clause() -> None:
     original = StandardVersion.objects.get(code="GWS-2021")
     copy = services.copy_standard_version(original, code="GWS-2021-L", name="本地版", by=None)
     assert copy.status == VersionStatus.DRAFT
-    assert copy.clauses.count() == original.clauses.count() == 68
+    assert copy.clauses.count() == original.clauses.count() == 71
     item = copy.clauses.get(number="13", parent__number="（十）")
     item.title = "工地围挡到位"
     services.save_standard_clause(item, by=None)
