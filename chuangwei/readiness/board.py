@@ -22,19 +22,13 @@ from chuangwei.inspections import projection as projection_lib
 from chuangwei.inspections import selectors as inspection_selectors
 from chuangwei.org.models import OrgUnit
 from chuangwei.problems.choices import OPEN_STATUSES
-from chuangwei.standards.models import Indicator, IndicatorValue, StandardVersion
+from chuangwei.standards.models import StandardVersion
+from chuangwei.standards.selectors import indicator_status
 
 from . import dossier
 from .choices import ConditionState
 from .models import EvaluationCycle, EvaluationStage, StageProblem
-from .selectors import (
-    ConditionRow,
-    _meets,
-    condition_board,
-    condition_counts,
-    current_version,
-    value_rate,
-)
+from .selectors import ConditionRow, condition_board, condition_counts, current_version
 
 # Days of inspection results the projection reads (as the projection page's default).
 PROJECTION_DAYS = 90
@@ -125,34 +119,24 @@ class ReadinessBoard:
 
 
 def indicator_lines(version: StandardVersion, unit: OrgUnit, year: int) -> list[IndicatorLine]:
-    """Every indicator of ``version`` with the unit's value for ``year`` (two queries)."""
-    indicators = list(Indicator.objects.filter(version=version).order_by("code", "pk"))
-    values = {
-        v.indicator_id: v
-        for v in IndicatorValue.objects.filter(indicator__version=version, unit=unit, year=year)
-    }
-    lines = []
-    for indicator in indicators:
-        value = values.get(indicator.pk)
-        rate = value_rate(value) if value is not None else None
-        lines.append(
-            IndicatorLine(
-                code=indicator.code,
-                name=indicator.name,
-                value=rate,
-                numerator=value.numerator if value is not None else None,
-                denominator=value.denominator if value is not None else None,
-                threshold=indicator.threshold,
-                comparator=str(indicator.get_comparator_display()),
-                unit_of_measure=indicator.unit,
-                met=None
-                if rate is None
-                else _meets(rate, indicator.comparator, indicator.threshold),
-                origin=value.get_origin_display() if value is not None else "",
-                is_veto=indicator.is_veto,
-            )
+    """Every indicator of ``version`` with the unit's value for ``year`` (two queries,
+    ``standards.selectors.indicator_status``)."""
+    return [
+        IndicatorLine(
+            code=status.indicator.code,
+            name=status.indicator.name,
+            value=status.rate,
+            numerator=status.numerator,
+            denominator=status.denominator,
+            threshold=status.threshold,
+            comparator=str(status.indicator.get_comparator_display()),
+            unit_of_measure=status.indicator.unit,
+            met=status.met,
+            origin=status.value.get_origin_display() if status.value is not None else "",
+            is_veto=status.indicator.is_veto,
         )
-    return lines
+        for status in indicator_status(version, unit, year)
+    ]
 
 
 def board_stage(today: date) -> EvaluationStage | None:
