@@ -1,4 +1,4 @@
-"""The whole dossier as one zip, streamed (zipstream-ng; docs/decisions-dossier.md).
+"""The whole dossier as one zip, streamed (zipstream-ng; docs/decisions.md).
 
 Folders follow the standard: ``<aspect>/<article>/<item>/``, named by number and title;
 each approved record's files of its latest filing go in its item's folder as

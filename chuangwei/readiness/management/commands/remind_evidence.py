@@ -19,7 +19,7 @@ class Command(WorkerCommand):
 
     ``--days`` (default: the setting CHUANGWEI_EVIDENCE_REMIND_DAYS) before the current
     cycle's next stage that is not done, the handlers of every unit that still owes evidence
-    get a notice. Idempotent: one notice per stage, unit and day (docs/readiness-dossier.md).
+    get a notice. Idempotent: one notice per stage, unit and day (docs/readiness.md).
     """
 
     help = (
