@@ -1,5 +1,6 @@
 """The evidence dossier in a real browser: a street files evidence, the office returns it with
-a remark, the street files it again, the office approves it and the grid cell turns green."""
+a remark, the street files it again, the office approves it, the grid cell turns green and the
+readiness board's percentage moves."""
 
 from __future__ import annotations
 
@@ -57,6 +58,8 @@ def test_street_files_office_returns_street_refiles_office_approves(page_as, dos
         street.click("#evidence-submit")
     assert street.locator("ul[data-round]").count() == 2
 
+    office.goto(f"{office.base}/readiness/?year=2026")
+    assert office.inner_text("#sum-dossier") == "0%"
     office.goto(f"{office.base}/readiness/evidence/{evidence.pk}/")
     with office.expect_navigation():
         office.click("#evidence-approve")
@@ -64,4 +67,7 @@ def test_street_files_office_returns_street_refiles_office_approves(page_as, dos
     assert grid_cell(office, w).get_attribute("data-state") == "approved"
     assert office.inner_text("#completeness-percent") == "14.3%"
     shot(office, "dossier-grid")
+    office.goto(f"{office.base}/readiness/?year=2026")
+    assert office.inner_text("#sum-dossier") == "14.3%"
+    shot(office, "dossier-board")
     assert street.console_errors == [] and office.console_errors == []
