@@ -171,8 +171,9 @@ class InspectionProblemImporter(TableImporter[InspectionRow]):
             if category is not None:
                 services.route(category, lng, lat)
         except DomainError as exc:
-            message = next((str(m) for msgs in exc.fields.values() for m in msgs), str(exc.message))
-            raise RowInvalid(str(LOCATION), message) from exc
+            # Every coordinate at fault (longitude and latitude), not the first only.
+            details = [str(m) for msgs in exc.fields.values() for m in msgs]
+            raise RowInvalid(str(LOCATION), " ".join(details) or str(exc.message)) from exc
         return lng, lat
 
     def _source(self, value: Any) -> str:

@@ -637,3 +637,19 @@ def test_dispatch_with_a_year_1_deadline_is_a_form_error_and_changes_nothing(
     assert response.status_code == 422
     assert "请输入1900-01-01至2999-12-31之间的日期。" in response.content.decode()
     assert snapshot(problem) == before
+
+
+def test_import_lists_every_row_and_coordinate_outside_the_city(client_as, ledger):
+    rows = [
+        ["乱堆放", "06010", 2.3522, 48.8566, "", "", ""],  # Paris: both coordinates outside
+        ["垃圾满溢", "06010", IN_A[0], IN_A[1], "", "", ""],
+        ["占道经营", "06010", 139.6917, IN_A[1], "", "", ""],  # Tokyo's longitude only
+    ]
+    response = client_as("office").post(url("problem_import"), {"file": sheet(rows)})
+    assert response.status_code == 422
+    found = [
+        (e.row, "2.3522" in e.message, "48.8566" in e.message, "139.6917" in e.message)
+        for e in response.context["errors"]
+    ]
+    assert found == [(2, True, True, False), (4, False, False, True)]
+    assert Problem.objects.count() == 0
