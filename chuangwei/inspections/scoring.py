@@ -150,21 +150,18 @@ def check_deduction(points: Decimal, already: Sequence[Decimal], new: Decimal) -
     Raises InvalidInput when ``new`` is not positive or the deductions would exceed the
     item's points (the cap: an item never loses more than it is worth).
     """
+    # One message per fault: the field carries the same text, so a page that shows the
+    # message and its field messages together shows it once.
     if new <= 0:
-        raise InvalidInput(
-            _("A deduction must be more than zero points."),
-            code="deduction_not_positive",
-            fields={"points": [_("Enter points above zero.")]},
-        )
+        message = _("A deduction must be more than zero points.")
+        raise InvalidInput(message, code="deduction_not_positive", fields={"points": [message]})
     total = sum(already, ZERO) + new
     if total > points:
         remaining = points - sum(already, ZERO)
-        raise InvalidInput(
-            _("This item is worth %(points)s points; at most %(remaining)s more can be deducted.")
-            % {"points": format_points(points), "remaining": format_points(remaining)},
-            code="deduction_over_cap",
-            fields={"points": [_("Deduction beyond the item's points.")]},
-        )
+        message = _(
+            "This item is worth %(points)s points; at most %(remaining)s more can be deducted."
+        ) % {"points": format_points(points), "remaining": format_points(remaining)}
+        raise InvalidInput(message, code="deduction_over_cap", fields={"points": [message]})
     return points - total
 
 

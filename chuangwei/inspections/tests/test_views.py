@@ -207,6 +207,23 @@ def test_deduction_beyond_cap_on_the_page_shows_the_error(
     assert (Deduction.objects.count(), Problem.objects.count()) == (0, 0)
 
 
+def test_deduction_beyond_cap_on_the_page_says_so_once(
+    client_as: Any, task: Any, insp: dict[str, Any]
+) -> None:
+    client = client_as("inspector")
+    result = SiteResult.objects.get(task=task, site=insp["site_a"])
+    response = client.post(
+        reverse("inspections:result_deduct", args=[result.pk]),
+        {"item": insp["clean"].pk, "points": "12", "note": "积水"},
+        follow=True,
+    )
+    with translation.override("zh-hans"):
+        expected = translation.gettext(
+            "This item is worth %(points)s points; at most %(remaining)s more can be deducted."
+        ) % {"points": "10", "remaining": "10"}
+    assert [str(m) for m in response.context["messages"]] == [expected]
+
+
 def test_scoring_page_lists_items_and_state(
     client_as: Any, task: Any, insp: dict[str, Any]
 ) -> None:

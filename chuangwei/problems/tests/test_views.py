@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext
 from openpyxl import load_workbook
 
@@ -445,6 +446,15 @@ def test_report_post_with_photo_creates_a_problem(client_as, ledger):
         ledger["community_a"],
     )
     assert problem.photos.get().kind == "before"
+
+
+def test_report_outside_every_grid_says_so_once(client_as, ledger):
+    response = report_post(client_as("grid_worker"), ledger, lng=117.40, lat=34.85)
+    with translation.override("zh-hans"):
+        expected = translation.gettext(
+            "The location lies outside every grid of the city. Check the point on the map."
+        )
+    assert response.context["error"] == expected
 
 
 def test_report_done_page_shows_the_code(client_as, ledger):
