@@ -624,6 +624,43 @@ def test_second_rule_for_every_category_at_one_severity_is_refused(client_as, le
     assert list(DeadlineRule.objects.values_list("amount", flat=True)) == [2]
 
 
+def _rule(ledger: dict[str, Any]) -> Any:
+    from chuangwei.problems.models import DeadlineRule
+
+    return services.save_deadline_rule(
+        DeadlineRule(category=ledger["category"], severity="urgent", amount=2, unit="hours"),
+        by=ledger["office"],
+    )
+
+
+def test_deadline_rule_names_its_severity_by_label(ledger):
+    with translation.override("en"):
+        assert str(_rule(ledger)) == "06010 暴露垃圾 Urgent"
+
+
+def test_deadline_rule_list_has_one_number_column(client_as, ledger):
+    _rule(ledger)
+    response = client_as("office").get(url("deadlinerule_list"))
+    headers = [str(c.label) for c in response.context["columns"]]
+    with translation.override("zh-hans"):
+        assert headers[0] == translation.gettext("Category")
+    assert "pk" not in [c.key for c in response.context["columns"]]
+
+
+def test_deadline_rule_pages_label_severity_in_chinese(client_as, ledger):
+    rule = _rule(ledger)
+    client = client_as("office")
+    with translation.override("zh-hans"):
+        label = translation.gettext("severity")
+    for name, args in [
+        ("deadlinerule_list", []),
+        ("deadlinerule_create", []),
+        ("deadlinerule_detail", [rule.pk]),
+    ]:
+        html = client.get(reverse(f"problems:{name}", args=args)).content.decode()
+        assert "Severity" not in html and label in html, name
+
+
 def test_office_deletes_a_holiday(client_as, ledger):
     day = CalendarDay.objects.create(date="2026-10-01", is_workday=False, name="国庆节")
     response = client_as("office").post(reverse("problems:calendarday_delete", args=[day.pk]))
