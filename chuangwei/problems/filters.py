@@ -158,7 +158,11 @@ class ProblemFilter(BaseFilterSet):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         status = self.form.fields["status"]
-        status.widget.choices = [("", _("All")), *status.choices]
+        # The base class already gives the field an empty "All" choice; add one only if not.
+        choices = list(status.choices)
+        if not any(value == "" for value, _label in choices):
+            choices.insert(0, ("", _("All")))
+        status.widget.choices = choices
         for name in ("reported_after", "reported_before", "closed_after", "closed_before"):
             self.form.fields[name].widget.input_type = "date"
         self.form.fields["q"].widget.attrs["placeholder"] = _("Code, description, address")

@@ -700,3 +700,9 @@ def test_import_lists_every_row_and_coordinate_outside_the_city(client_as, ledge
     ]
     assert found == [(2, True, True, False), (4, False, False, True)]
     assert Problem.objects.count() == 0
+
+
+def test_ledger_status_filter_offers_all_once(client_as, ledger):
+    response = client_as("office").get(url("problem_list"))
+    choices = list(response.context["filter"].form.fields["status"].widget.choices)
+    assert [value for value, _label in choices].count("") == 1
