@@ -125,6 +125,8 @@ class InspectionProblemImporter(TableImporter[InspectionRow]):
     columns = COLUMNS
     sheet_title = "problems"
     max_rows = 20_000
+    # Every row is a new report; an already imported 外部编号 is refused, never updated.
+    supports_update = False
 
     def parse(self, fileobj: IO[bytes], filename: str) -> list[tuple[int, dict[str, Any]]]:
         rows = super().parse(fileobj, filename)

@@ -706,3 +706,24 @@ def test_ledger_status_filter_offers_all_once(client_as, ledger):
     response = client_as("office").get(url("problem_list"))
     choices = list(response.context["filter"].form.fields["status"].widget.choices)
     assert [value for value, _label in choices].count("") == 1
+
+
+def test_problem_import_page_offers_no_update_choice(client_as, ledger):
+    html = client_as("office").get(url("problem_import")).content.decode()
+    assert 'name="update_existing"' not in html
+
+
+def test_site_import_page_offers_the_update_choice(client_as, ledger):
+    html = client_as("office").get(reverse("places:site_import")).content.decode()
+    assert 'name="update_existing"' in html
+
+
+def test_problem_import_refuses_a_known_number_even_when_asked_to_update(client_as, ledger):
+    client = client_as("office")
+    rows = [["垃圾满溢", "06010", IN_A[0], IN_A[1], "", "", "GJ-1"]]
+    checked = client.post(url("problem_import"), {"file": sheet(rows)})
+    client.post(url("problem_import"), {"token": checked.context["token"]})
+    again = client.post(url("problem_import"), {"file": sheet(rows), "update_existing": "on"})
+    assert again.status_code == 422
+    assert [(e.row, e.column) for e in again.context["errors"]] == [(2, "外部编号")]
+    assert Problem.objects.count() == 1
