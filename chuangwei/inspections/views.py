@@ -634,6 +634,8 @@ def patrol_coverage(request: HttpRequest) -> HttpResponse:
             "thin": thin,
             "idle": sum(1 for r in rows if r.checkins == 0),
             "thin_count": sum(1 for r in rows if 0 < r.mean_share < thin),
+            # The check-in page is the grid workers' (patrol_checkin refuses anyone else).
+            "can_check_in": permissions.can_patrol(request.user),
         },
     )
 

@@ -751,3 +751,11 @@ def test_sheet_list_reads_the_site_types_with_the_sheets(
     with django_assert_num_queries(6, info="session, user, scope, count, page, unread badge"):
         response = client.get(reverse("inspections:sheet_list"))
     assert response.context["paginator"].count == 1 + more
+
+
+@pytest.mark.parametrize(("persona", "shown"), [("office", False), ("grid_worker", True)])
+def test_patrol_coverage_links_to_check_in_only_for_who_may(
+    client_as: Any, insp: dict[str, Any], persona: str, shown: bool
+) -> None:
+    html = client_as(persona).get(reverse("inspections:patrol_coverage")).content.decode()
+    assert (reverse("inspections:patrol_checkin") in html) is shown
