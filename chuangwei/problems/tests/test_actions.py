@@ -76,3 +76,11 @@ def test_failed_verification_says_the_problem_went_back_for_rectification(
             "code": problem.code
         }
     assert [str(m) for m in get_messages(response.wsgi_request)] == [expected]
+
+
+def test_submit_form_marks_its_required_photos_and_note(client_as, ledger, report):
+    problem = drive(ledger, report, "dispatched")
+    response = client_as("handler_a").get(reverse("problems:problem_detail", args=[problem.pk]))
+    html = response.content.decode()
+    assert 'for="submit-photos"><span class="text-danger">*</span>' in html
+    assert 'for="submit-note"><span class="text-danger">*</span>' in html
