@@ -19,6 +19,7 @@ from chuangwei.org.choices import OrgUnitKind
 from chuangwei.org.filters import unit_choices
 from chuangwei.org.models import OrgUnit
 from chuangwei.places.models import Grid
+from chuangwei.standards.choices import Severity
 from chuangwei.standards.models import ProblemCategory
 
 from .choices import ProblemAction, ProblemSource, ProblemStatus
@@ -236,6 +237,9 @@ class CalendarDayFilter(BaseFilterSet):
 
 class DeadlineRuleFilter(BaseFilterSet):
     category = SubtreeFilter(label=_("Category"), queryset=category_choices, field_name="category")
+    # Declared with a lazy label, so it follows the page's language (never the language that
+    # happened to be active when the filter class was built).
+    severity = django_filters.ChoiceFilter(label=_("Severity"), choices=Severity.choices)
 
     class Meta:
         model = DeadlineRule

@@ -661,6 +661,15 @@ def test_deadline_rule_pages_label_severity_in_chinese(client_as, ledger):
         assert "Severity" not in html and label in html, name
 
 
+def test_deadline_rule_severity_filter_label_follows_the_language(client_as, ledger):
+    from chuangwei.problems.filters import DeadlineRuleFilter
+
+    for lang in ("en", "zh-hans"):
+        with translation.override(lang):
+            label = str(DeadlineRuleFilter().form.fields["severity"].label)
+            assert label == translation.gettext("Severity")
+
+
 def test_office_deletes_a_holiday(client_as, ledger):
     day = CalendarDay.objects.create(date="2026-10-01", is_workday=False, name="国庆节")
     response = client_as("office").post(reverse("problems:calendarday_delete", args=[day.pk]))
