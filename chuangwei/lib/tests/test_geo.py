@@ -829,8 +829,6 @@ def test_expand_bbox_stays_within_wgs84() -> None:
     assert geo.expand_bbox((-179.9, -89.9, 179.9, 89.9), 50_000) == (-180.0, -90.0, 180.0, 90.0)
 
 
-
-
 def test_geometry_errors_speak_the_active_language() -> None:
     """Messages are gettext msgids: Chinese on the (Chinese-first) pages, English here."""
     for lang in ("en", "zh-hans"):
