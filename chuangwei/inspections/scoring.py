@@ -153,15 +153,17 @@ def check_deduction(points: Decimal, already: Sequence[Decimal], new: Decimal) -
     # One message per fault: the field carries the same text, so a page that shows the
     # message and its field messages together shows it once.
     if new <= 0:
-        message = _("A deduction must be more than zero points.")
-        raise InvalidInput(message, code="deduction_not_positive", fields={"points": [message]})
+        not_positive = _("A deduction must be more than zero points.")
+        raise InvalidInput(
+            not_positive, code="deduction_not_positive", fields={"points": [not_positive]}
+        )
     total = sum(already, ZERO) + new
     if total > points:
         remaining = points - sum(already, ZERO)
-        message = _(
+        over_cap = _(
             "This item is worth %(points)s points; at most %(remaining)s more can be deducted."
         ) % {"points": format_points(points), "remaining": format_points(remaining)}
-        raise InvalidInput(message, code="deduction_over_cap", fields={"points": [message]})
+        raise InvalidInput(over_cap, code="deduction_over_cap", fields={"points": [over_cap]})
     return points - total
 
 
