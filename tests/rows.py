@@ -139,8 +139,9 @@ def grids(w: dict[str, Any], at: list[str]) -> list[Any]:
     made = []
     for unit in at:
         n = seq()
-        lng = 118.0 + 0.01 * n
-        grid = GridFactory(unit=w[unit], bounds=(lng, 35.0, lng + 0.005, 35.005))
+        # Inside the city's bounds (GA/GB + 20 km), apart from GA and GB and from each other.
+        lng, lat = 117.40 + 0.006 * (n % 20), 34.90 + 0.006 * (n // 20 % 10)
+        grid = GridFactory(unit=w[unit], bounds=(lng, lat, lng + 0.005, lat + 0.005))
         grid.leader = people(w, [unit])[0]
         grid.save(update_fields=["leader"])
         grid.workers.set(people(w, [unit, unit]))

@@ -21,8 +21,14 @@ class LoginForm(AuthenticationForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["username"].widget.attrs.update(placeholder=_("Username"), autofocus=True)
-        self.fields["password"].widget.attrs.update(placeholder=_("Password"))
+        # form-control: the inputs fill their input group (the card's width), not a browser's
+        # default text-box width.
+        self.fields["username"].widget.attrs.update(
+            placeholder=_("Username"), autofocus=True, **{"class": "form-control"}
+        )
+        self.fields["password"].widget.attrs.update(
+            placeholder=_("Password"), **{"class": "form-control"}
+        )
 
 
 class UserForm(ModelForm):

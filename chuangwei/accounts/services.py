@@ -2,9 +2,10 @@
 
 Two rules hold for every write here, whoever calls (UI, API, commands):
 
-- **At least one active administrator stays.** An administrator is an active user holding
-  the ``admin`` role in a membership, or a superuser (``Scope.has_role`` treats a superuser
-  as an administrator, so this count does too). Deactivating or deleting the last one, or
+- **At least one active administrator stays.** An administrator here is an active user
+  holding the ``admin`` role in a membership. Superusers do not count: they are a technical
+  back door (``createsuperuser``), not the city's administrator, so one cannot stand in for
+  the last holder of the role. Deactivating or deleting the last holder, or
   taking the role from them (revoking the membership, changing its role), raises
   ``LastAdministrator`` and changes nothing. Moving an admin membership to another unit is
   fine.
@@ -21,7 +22,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.db import transaction
-from django.db.models import ProtectedError, Q, QuerySet
+from django.db.models import ProtectedError, QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
 
@@ -43,9 +44,9 @@ class LastAdministrator(Conflict):
 
 
 def active_administrators() -> QuerySet[User]:
-    """Active users who administer the system: an ``admin`` membership, or superuser."""
+    """Active users holding the ``admin`` role in a membership (superusers do not count)."""
     admin_ids = Membership.objects.filter(role=Role.ADMIN).values("user_id")
-    return User.objects.filter(is_active=True).filter(Q(is_superuser=True) | Q(pk__in=admin_ids))
+    return User.objects.filter(is_active=True, pk__in=admin_ids)
 
 
 @contextmanager

@@ -316,6 +316,9 @@ class TableImporter(Generic[T]):
     columns: Sequence[ImportColumn] = ()
     sheet_title: str = "import"
     max_rows: int = 200_000
+    # Whether rows whose code is already stored may be updated (``update_existing``); an
+    # importer that only adds rows says False, and the import page offers no such choice.
+    supports_update: bool = True
 
     def __init__(self, *, update_existing: bool = False) -> None:
         self.update_existing = update_existing

@@ -41,7 +41,7 @@ from chuangwei.org.models import (
 )
 from chuangwei.org.services import create_org_unit
 from chuangwei.places.models import Grid, Site, SiteType, SiteTypeGroup
-from chuangwei.places.services import grid_index, save_grid
+from chuangwei.places.services import city_bounds, grid_index, save_grid
 
 from . import names
 from .briefings import build_demo_briefings
@@ -345,6 +345,9 @@ class _Builder:
         grids: dict[str, Grid] = {}
         through = Grid.workers.through
         links = []
+        # The city's grids are written together, like one import file: each is checked against
+        # the grids stored before (none in a fresh demo), not against the ones just written.
+        bounds = city_bounds()
         for plan in self.plan.grids.grids:
             unit = self.units[plan.unit_code]
             grid = Grid(
@@ -356,7 +359,7 @@ class _Builder:
                 geometry=plan.geometry,
                 leader=unit.head,
             )
-            grids[plan.code] = save_grid(grid)
+            grids[plan.code] = save_grid(grid, bounds=bounds)
             links += [through(grid_id=grid.pk, person_id=p.pk) for p in workers.get(plan.code, [])]
         through.objects.bulk_create(links)
         self.grids = grids

@@ -150,21 +150,20 @@ def check_deduction(points: Decimal, already: Sequence[Decimal], new: Decimal) -
     Raises InvalidInput when ``new`` is not positive or the deductions would exceed the
     item's points (the cap: an item never loses more than it is worth).
     """
+    # One message per fault: the field carries the same text, so a page that shows the
+    # message and its field messages together shows it once.
     if new <= 0:
+        not_positive = _("A deduction must be more than zero points.")
         raise InvalidInput(
-            _("A deduction must be more than zero points."),
-            code="deduction_not_positive",
-            fields={"points": [_("Enter points above zero.")]},
+            not_positive, code="deduction_not_positive", fields={"points": [not_positive]}
         )
     total = sum(already, ZERO) + new
     if total > points:
         remaining = points - sum(already, ZERO)
-        raise InvalidInput(
-            _("This item is worth %(points)s points; at most %(remaining)s more can be deducted.")
-            % {"points": format_points(points), "remaining": format_points(remaining)},
-            code="deduction_over_cap",
-            fields={"points": [_("Deduction beyond the item's points.")]},
-        )
+        over_cap = _(
+            "This item is worth %(points)s points; at most %(remaining)s more can be deducted."
+        ) % {"points": format_points(points), "remaining": format_points(remaining)}
+        raise InvalidInput(over_cap, code="deduction_over_cap", fields={"points": [over_cap]})
     return points - total
 
 

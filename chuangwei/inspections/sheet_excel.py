@@ -59,14 +59,34 @@ class ScoreSheetImporter(TableImporter[dict[str, Any]]):
     """
 
     columns = (
-        ImportColumn("number", gettext_lazy("Number"), required=True, aliases=("编号",)),
-        ImportColumn("parent", gettext_lazy("Parent number"), aliases=("上级编号",)),
-        ImportColumn("title", gettext_lazy("Name"), required=True, aliases=("名称",)),
-        ImportColumn("points", gettext_lazy("Points"), required=True, aliases=("分值",)),
-        ImportColumn("mode", gettext_lazy("Scoring mode"), aliases=("计分方式",)),
-        ImportColumn("bands", gettext_lazy("Bands"), aliases=("分档",)),
         ImportColumn(
-            "deduction_step", gettext_lazy("Deduction per finding"), aliases=("每处扣分",)
+            "number", gettext_lazy("Number"), required=True, aliases=("编号",), example="1.1"
+        ),
+        ImportColumn("parent", gettext_lazy("Parent number"), aliases=("上级编号",)),
+        ImportColumn(
+            "title", gettext_lazy("Name"), required=True, aliases=("名称",), example="路面清洁"
+        ),
+        ImportColumn(
+            "points", gettext_lazy("Points"), required=True, aliases=("分值",), example="10"
+        ),
+        ImportColumn(
+            "mode",
+            gettext_lazy("Scoring mode"),
+            aliases=("计分方式",),
+            help=gettext_lazy("扣分, 分档 or 分组; blank means 扣分"),
+            example="扣分",
+        ),
+        ImportColumn(
+            "bands",
+            gettext_lazy("Bands"),
+            aliases=("分档",),
+            help=gettext_lazy("for 分档 items, e.g. 好:17.5-20；中:9.5-17；差:0-9"),
+        ),
+        ImportColumn(
+            "deduction_step",
+            gettext_lazy("Deduction per finding"),
+            aliases=("每处扣分",),
+            example="1",
         ),
         ImportColumn("category", gettext_lazy("Problem category"), aliases=("问题类别",)),
         ImportColumn("note", gettext_lazy("Note"), aliases=("备注",)),
@@ -82,20 +102,28 @@ class ScoreSheetImporter(TableImporter[dict[str, Any]]):
         self._categories = {f"{c.kind}:{c.code}": c for c in ProblemCategory.objects.all()}
         self._by_code = {c.code: c for c in self._categories.values()}
         self._position = 0
+        self._rows: dict[str, int] = {}
 
     def validate_row(
         self, number: int, values: dict[str, Any], seen: dict[str, Any]
     ) -> dict[str, Any]:
         faults = RowFaults()
         item_number = cell_text(values.get("number"))
+        rows = self._rows  # number → its sheet row
+        if item_number in rows:
+            faults.add(
+                "number",
+                _("duplicate number in this file (also on row %(row)s)")
+                % {"row": rows[item_number]},
+            )
         points = faults.check(_points, "points", values.get("points"), fallback=None)
         mode = MODES.get(cell_text(values.get("mode")) or "扣分")
         if mode is None:
             faults.add("mode", _("unknown scoring mode"))
         bands: list[dict[str, str]] = []
         if mode == ScoringMode.BAND:
-            bands = parse_band_text(cell_text(values.get("bands")))
-            if points is not None:
+            bands = faults.check(_band_text, cell_text(values.get("bands")), fallback=[])
+            if bands and points is not None:
                 faults.check(_checked, "bands", scoring.parse_bands, bands, points, fallback=None)
         parent_no = cell_text(values.get("parent"))
         if parent_no and parent_no not in seen:
@@ -111,8 +139,20 @@ class ScoreSheetImporter(TableImporter[dict[str, Any]]):
             step = faults.check(
                 _points, "deduction_step", values.get("deduction_step"), fallback=None
             )
+            if step is not None and points is not None and step > points:
+                faults.add(
+                    "deduction_step",
+                    _(
+                        "the deduction per finding (%(step)s) is more than the item's points (%(points)s)"
+                    )
+                    % {
+                        "step": scoring.format_points(step),
+                        "points": scoring.format_points(points),
+                    },
+                )
         faults.raise_any()
         if item_number:
+            rows[item_number] = number
             seen[item_number] = self._position
         self._position += 1
         return {
@@ -144,6 +184,35 @@ def _points(column: str, value: Any) -> Any:
     return _checked(column, scoring.to_points, value)
 
 
+def _band_text(text: str) -> list[dict[str, str]]:
+    """The bands of a 分档 cell, each written ``label:low-high``; RowInvalid names the
+    first band that is not (or says the cell is empty)."""
+    example = "好:17.5-20；中:9.5-17；差:0-9"
+    if not text:
+        raise RowInvalid(
+            "bands",
+            _("a banded item needs its bands, e.g. %(example)s") % {"example": example},
+        )
+    bands = parse_band_text(text)
+    for band in bands:
+        if not band["label"] or "x" in (band["low"], band["high"]):
+            raise RowInvalid(
+                "bands",
+                _("write each band as name:lowest-highest score, e.g. %(example)s (check %(band)s)")
+                % {"example": example, "band": band["label"] or "?"},
+            )
+        for key in ("low", "high"):
+            try:
+                scoring.to_points(band[key], field_name="bands")
+            except DomainError as exc:
+                raise RowInvalid(
+                    "bands",
+                    _("the scores of band %(band)s must be numbers of points (%(value)s)")
+                    % {"band": band["label"], "value": band[key]},
+                ) from exc
+    return bands
+
+
 def import_sheet_file(
     sheet: ScoreSheet,
     fileobj: IO[bytes],
@@ -172,5 +241,8 @@ def import_sheet_file(
             parts.append(
                 _("Tick “Ignore columns that are not recognised” to import the file without them.")
             )
-        raise InvalidInput(" ".join(parts), code=exc.code) from exc
+        # One fault after another with a separator (；), so they do not run together.
+        separator = _("; ")
+        message = separator.join(str(p).rstrip("。.；; ") for p in parts)
+        raise InvalidInput(message, code=exc.code) from exc
     return cast(ScoreSheet, importer.version)  # set by apply

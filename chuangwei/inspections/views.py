@@ -37,7 +37,7 @@ from .choices import (
 from .filters import InspectionTaskFilter, ScoreSheetFilter
 from .forms import ScoreSheetForm, SheetImportForm, SheetItemForm, TaskForm, parse_band_text
 from .models import InspectionTask, SamplingDraw, ScoreSheet, SheetItem, SiteResult
-from .sheet_excel import export_sheet, import_sheet_file
+from .sheet_excel import ScoreSheetImporter, export_sheet, import_sheet_file
 
 PRESETS = Path(__file__).resolve().parent / "data" / "sampling_presets.json"
 
@@ -209,6 +209,13 @@ def sheet_detail(request: HttpRequest, pk: int) -> HttpResponse:
             export_sheet(sheet),
             as_attachment=True,
             filename=f"{sheet.name}_v{sheet.version}.xlsx",
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    if request.GET.get("template") == "xlsx":
+        return FileResponse(
+            ScoreSheetImporter(sheet).template(),
+            as_attachment=True,
+            filename=_("Score sheet template %(name)s.xlsx") % {"name": sheet.name},
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     can_edit = permissions.is_planner(request.user)
@@ -627,6 +634,8 @@ def patrol_coverage(request: HttpRequest) -> HttpResponse:
             "thin": thin,
             "idle": sum(1 for r in rows if r.checkins == 0),
             "thin_count": sum(1 for r in rows if 0 < r.mean_share < thin),
+            # The check-in page is the grid workers' (patrol_checkin refuses anyone else).
+            "can_check_in": permissions.can_patrol(request.user),
         },
     )
 

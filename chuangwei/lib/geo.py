@@ -27,6 +27,7 @@ import coordTransform as _ct
 import numpy as np
 import numpy.typing as npt
 import shapely
+from django.utils.translation import gettext_lazy as _
 from shapely.geometry import MultiPolygon, Point, Polygon, shape
 from shapely.geometry.base import BaseGeometry
 
@@ -82,19 +83,20 @@ _POLYGON_TYPES = ("Polygon", "MultiPolygon")
 class GeometryError(ValueError):
     """Invalid coordinates or geometry supplied by a user or a file.
 
-    ``str(error)`` is an English explanation for logs and developers; callers show users a
-    translated message chosen by ``code``: ``"invalid_coordinates"``, ``"invalid_geometry"`` or
-    ``"unknown_crs"``. ``feature_index`` is the 0-based position of the offending feature when the
+    ``str(error)`` is the explanation in the active language (Chinese by default: every
+    message is a gettext msgid), shown to users as the detail of an error; ``code`` is
+    ``"invalid_coordinates"``, ``"invalid_geometry"`` or ``"unknown_crs"``. ``feature_index`` is the 0-based position of the offending feature when the
     error came from :func:`iter_features`, else ``None``.
     """
 
     def __init__(
         self,
-        message: str,
+        message: Any,
         code: str = "invalid_geometry",
         *,
         feature_index: int | None = None,
     ) -> None:
+        message = str(message)  # a lazy translation, rendered in the active language
         super().__init__(message)
         self.message = message
         self.code = code
@@ -133,23 +135,34 @@ def validate_point(lng: SupportsFloat | str, lat: SupportsFloat | str) -> tuple[
     flat = _to_float(lat)
     if flng is None or flat is None:
         raise GeometryError(
-            f"Coordinates must be numbers, got lng={lng!r}, lat={lat!r}.", "invalid_coordinates"
+            _("Coordinates must be numbers, got longitude %(lng)s, latitude %(lat)s.")
+            % {"lng": _shown(lng), "lat": _shown(lat)},
+            "invalid_coordinates",
         )
     if not (math.isfinite(flng) and math.isfinite(flat)):
         raise GeometryError(
-            f"Coordinates must be finite, got lng={flng!r}, lat={flat!r}.", "invalid_coordinates"
+            _("Coordinates must be finite numbers, got longitude %(lng)s, latitude %(lat)s.")
+            % {"lng": _shown(flng), "lat": _shown(flat)},
+            "invalid_coordinates",
         )
     if not -180.0 <= flng <= 180.0:
         raise GeometryError(
-            f"Longitude {flng!r} is outside -180..180 (are lng and lat swapped?).",
+            _("Longitude %(value)s is outside -180 to 180 (are longitude and latitude swapped?).")
+            % {"value": _shown(flng)},
             "invalid_coordinates",
         )
     if not -90.0 <= flat <= 90.0:
         raise GeometryError(
-            f"Latitude {flat!r} is outside -90..90 (are lng and lat swapped?).",
+            _("Latitude %(value)s is outside -90 to 90 (are longitude and latitude swapped?).")
+            % {"value": _shown(flat)},
             "invalid_coordinates",
         )
     return flng, flat
+
+
+def _shown(value: object) -> str:
+    """A value as it appears in a message (as Python writes it: 200.0, 'abc', None)."""
+    return repr(value)
 
 
 def _pair(result: Any) -> tuple[float, float]:
@@ -186,7 +199,7 @@ def _refine_inverse(
     lng, lat = guess_lng, guess_lat
     best = (lng, lat)
     best_error = math.inf
-    for _ in range(_INVERSE_MAX_ITERATIONS):
+    for _iteration in range(_INVERSE_MAX_ITERATIONS):
         out_lng, out_lat = forward(lng, lat)
         d_lng = out_lng - target_lng
         d_lat = out_lat - target_lat
@@ -248,7 +261,8 @@ def to_wgs84(
     """
     if crs not in CRS_CHOICES:
         raise GeometryError(
-            f"Unknown coordinate system {crs!r}; expected one of {', '.join(CRS_CHOICES)}.",
+            _("Unknown coordinate system %(crs)s; expected one of %(choices)s.")
+            % {"crs": _shown(crs), "choices": ", ".join(CRS_CHOICES)},
             "unknown_crs",
         )
     flng, flat = validate_point(lng, lat)
@@ -298,35 +312,48 @@ def expand_bbox(
 # --------------------------------------------------------------------------------------------
 
 
-def _load_json(obj: object, what: str) -> object:
+def _load_json(obj: object, what: Any) -> object:
     """Decode ``obj`` if it is JSON text, otherwise return it unchanged."""
     if isinstance(obj, (bytes, bytearray)):
         try:
             obj = obj.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise GeometryError(f"{what} is not UTF-8 text: {exc}.") from exc
+            raise GeometryError(
+                _("%(what)s is not UTF-8 text: %(error)s.") % {"what": what, "error": exc}
+            ) from exc
     if isinstance(obj, str):
         try:
             return json.loads(obj)
         except ValueError as exc:
-            raise GeometryError(f"{what} is not valid JSON: {exc}.") from exc
+            raise GeometryError(
+                _("%(what)s is not valid JSON: %(error)s.") % {"what": what, "error": exc}
+            ) from exc
     return obj
 
 
 def _parse_position(value: object, where: str) -> tuple[float, float]:
     """Check one GeoJSON position and return its ``(lng, lat)`` rounded for storage."""
     if not isinstance(value, (list, tuple)) or len(value) < 2:
-        raise GeometryError(f"{where}: a position must be a [lng, lat] array, got {value!r}.")
+        raise GeometryError(
+            _("%(where)s: a position must be a [longitude, latitude] array, got %(value)s.")
+            % {"where": where, "value": _shown(value)}
+        )
     # GeoJSON allows an altitude (and more); the platform is 2-D, so extra values are dropped.
     # Unlike form input, GeoJSON numbers must be JSON numbers, so numerals are refused.
     lng = None if isinstance(value[0], str) else _to_float(value[0])
     lat = None if isinstance(value[1], str) else _to_float(value[1])
     if lng is None or lat is None or not (math.isfinite(lng) and math.isfinite(lat)):
-        raise GeometryError(f"{where}: coordinates must be finite numbers, got {value!r}.")
+        raise GeometryError(
+            _("%(where)s: coordinates must be finite numbers, got %(value)s.")
+            % {"where": where, "value": _shown(value)}
+        )
     if not (-180.0 <= lng <= 180.0 and -90.0 <= lat <= 90.0):
         raise GeometryError(
-            f"{where}: position {value!r} is out of range (lng -180..180, lat -90..90); "
-            "are lng and lat swapped?"
+            _(
+                "%(where)s: position %(value)s is out of range (longitude -180 to 180, "
+                "latitude -90 to 90); are longitude and latitude swapped?"
+            )
+            % {"where": where, "value": _shown(value)}
         )
     return round(lng, COORDINATE_DECIMALS), round(lat, COORDINATE_DECIMALS)
 
@@ -334,14 +361,21 @@ def _parse_position(value: object, where: str) -> tuple[float, float]:
 def _parse_ring(value: object, where: str) -> list[tuple[float, float]]:
     """Check one linear ring, closing it if the client left it open."""
     if not isinstance(value, (list, tuple)):
-        raise GeometryError(f"{where}: a ring must be an array of positions, got {value!r}.")
-    ring = [_parse_position(pos, f"{where}, position {i}") for i, pos in enumerate(value)]
+        raise GeometryError(
+            _("%(where)s: a ring must be an array of positions, got %(value)s.")
+            % {"where": where, "value": _shown(value)}
+        )
+    ring = [
+        _parse_position(pos, _("%(where)s, position %(n)s") % {"where": where, "n": i})
+        for i, pos in enumerate(value)
+    ]
     # Map drawing widgets (AMap, Leaflet) often return open paths; GeoJSON wants them closed.
     if ring and ring[0] != ring[-1]:
         ring.append(ring[0])
     if len(ring) < 4:
         raise GeometryError(
-            f"{where}: a ring needs at least 3 distinct corners, got {max(len(ring) - 1, 0)}."
+            _("%(where)s: a ring needs at least 3 distinct corners, got %(count)s.")
+            % {"where": where, "count": max(len(ring) - 1, 0)}
         )
     return ring
 
@@ -349,10 +383,15 @@ def _parse_ring(value: object, where: str) -> list[tuple[float, float]]:
 def _parse_polygon_coords(value: object, where: str) -> Polygon:
     """Build a shapely polygon from GeoJSON polygon coordinates (shell then holes)."""
     if not isinstance(value, (list, tuple)):
-        raise GeometryError(f"{where}: polygon coordinates must be an array of rings.")
+        raise GeometryError(
+            _("%(where)s: polygon coordinates must be an array of rings.") % {"where": where}
+        )
     if not value:
-        raise GeometryError(f"{where}: polygon is empty.")
-    rings = [_parse_ring(ring, f"{where}, ring {i}") for i, ring in enumerate(value)]
+        raise GeometryError(_("%(where)s: the polygon is empty.") % {"where": where})
+    rings = [
+        _parse_ring(ring, _("%(where)s, ring %(n)s") % {"where": where, "n": i})
+        for i, ring in enumerate(value)
+    ]
     return Polygon(rings[0], rings[1:])
 
 
@@ -377,7 +416,9 @@ def _geometry_dict(geom: BaseGeometry) -> dict[str, Any]:
             "type": "MultiPolygon",
             "coordinates": [_polygon_coordinates(part) for part in geom.geoms],
         }
-    raise GeometryError(f"Expected a Polygon or MultiPolygon, got {geom.geom_type}.")
+    raise GeometryError(
+        _("Expected a Polygon or MultiPolygon, got %(kind)s.") % {"kind": geom.geom_type}
+    )
 
 
 def parse_geometry(obj: object) -> dict[str, Any]:
@@ -391,39 +432,48 @@ def parse_geometry(obj: object) -> dict[str, Any]:
     MultiPolygon of two triangles, overlapping MultiPolygon parts are merged, zero-width
     spikes are dropped, so the returned type may differ from the input type. Anything else
     (zero area, wrong type, bad coordinates) raises ``GeometryError(code="invalid_geometry")``
-    with an English explanation.
+    with an explanation in the active language.
     """
-    data = _load_json(obj, "Geometry")
+    data = _load_json(obj, _("The geometry"))
     if not isinstance(data, Mapping):
         raise GeometryError(
-            f"Expected a GeoJSON Polygon or MultiPolygon object, got {type(data).__name__}."
+            _("Expected a GeoJSON Polygon or MultiPolygon object, got %(kind)s.")
+            % {"kind": type(data).__name__}
         )
     kind = data.get("type")
     if kind == "Feature":
         data = data.get("geometry")
         if data is None:
-            raise GeometryError("The Feature has no geometry.")
+            raise GeometryError(_("The Feature has no geometry."))
         if not isinstance(data, Mapping):
-            raise GeometryError("The Feature's geometry must be a GeoJSON object.")
+            raise GeometryError(_("The Feature's geometry must be a GeoJSON object."))
         kind = data.get("type")
     if kind not in _POLYGON_TYPES:
-        hint = " (import a FeatureCollection feature by feature)"
+        if kind == "FeatureCollection":
+            raise GeometryError(
+                _(
+                    "Expected a Polygon or MultiPolygon geometry, got a FeatureCollection "
+                    "(import a FeatureCollection feature by feature)."
+                )
+            )
         raise GeometryError(
-            f"Expected a Polygon or MultiPolygon geometry, got {kind!r}"
-            f"{hint if kind == 'FeatureCollection' else ''}."
+            _("Expected a Polygon or MultiPolygon geometry, got %(kind)s.") % {"kind": _shown(kind)}
         )
     coords = data.get("coordinates")
     if not isinstance(coords, (list, tuple)):
-        raise GeometryError(f"The {kind} has no coordinates array.")
+        raise GeometryError(_("The %(kind)s has no coordinates array.") % {"kind": kind})
     if not coords:
-        raise GeometryError(f"The {kind} is empty.")
+        raise GeometryError(_("The %(kind)s is empty.") % {"kind": kind})
 
     geom: BaseGeometry
     if kind == "Polygon":
         geom = _parse_polygon_coords(coords, "Polygon")
     else:
         geom = MultiPolygon(
-            [_parse_polygon_coords(part, f"MultiPolygon part {i}") for i, part in enumerate(coords)]
+            [
+                _parse_polygon_coords(part, _("MultiPolygon part %(n)s") % {"n": i})
+                for i, part in enumerate(coords)
+            ]
         )
 
     if not geom.is_valid:
@@ -434,19 +484,24 @@ def parse_geometry(obj: object) -> dict[str, Any]:
         fixed = shapely.make_valid(geom, method="structure", keep_collapsed=False)
         if fixed.is_empty or not isinstance(fixed, (Polygon, MultiPolygon)):
             raise GeometryError(
-                f"The {kind} is invalid ({reason}) and cannot be repaired automatically; "
-                "redraw it so that it encloses an area and its edges do not cross."
+                _(
+                    "The %(kind)s is invalid (%(reason)s) and cannot be repaired "
+                    "automatically; redraw it so that it encloses an area and its edges do "
+                    "not cross."
+                )
+                % {"kind": kind, "reason": reason}
             )
         geom = fixed
     if geom.area <= 0.0:
-        raise GeometryError(f"The {kind} has zero area.")
+        raise GeometryError(_("The %(kind)s has zero area.") % {"kind": kind})
 
     result = _geometry_dict(shapely.orient_polygons(geom, exterior_cw=False))
     # make_valid can add intersection vertices that rounding moves; make sure what we hand back
     # (and what will be stored) is itself valid.
     if not shape(result).is_valid:
         raise GeometryError(
-            f"The {kind} is too thin or detailed to be stored at 7-decimal precision."
+            _("The %(kind)s is too thin or detailed to be stored at 7-decimal precision.")
+            % {"kind": kind}
         )
     return result
 
@@ -454,13 +509,16 @@ def parse_geometry(obj: object) -> dict[str, Any]:
 def _to_shape(geometry: Mapping[str, Any]) -> Polygon | MultiPolygon:
     """Build a shapely (Multi)Polygon from a geometry dict such as ``parse_geometry`` returns."""
     if not isinstance(geometry, Mapping) or geometry.get("type") not in _POLYGON_TYPES:
-        raise GeometryError("Expected a Polygon or MultiPolygon geometry dict.")
+        raise GeometryError(_("Expected a Polygon or MultiPolygon geometry dict."))
     try:
         geom = shape(geometry)
     except (KeyError, TypeError, ValueError, IndexError, shapely.errors.ShapelyError) as exc:
-        raise GeometryError(f"Malformed {geometry.get('type')} geometry: {exc}.") from exc
+        raise GeometryError(
+            _("Malformed %(kind)s geometry: %(error)s.")
+            % {"kind": geometry.get("type"), "error": exc}
+        ) from exc
     if geom.is_empty or not isinstance(geom, (Polygon, MultiPolygon)):
-        raise GeometryError(f"The {geometry.get('type')} is empty.")
+        raise GeometryError(_("The %(kind)s is empty.") % {"kind": geometry.get("type")})
     return geom
 
 
@@ -516,15 +574,15 @@ def feature_collection(
 
 def _feature_pairs(features: Sequence[Any]) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
     for index, feature in enumerate(features):
-        where = f"Feature {index}"
+        where = _("Feature %(n)s") % {"n": index}
         try:
             if not isinstance(feature, Mapping) or feature.get("type") != "Feature":
-                raise GeometryError("not a GeoJSON Feature object.")
+                raise GeometryError(_("not a GeoJSON Feature object."))
             properties = feature.get("properties")
             if properties is None:
                 properties = {}
             elif not isinstance(properties, Mapping):
-                raise GeometryError("properties must be an object or null.")
+                raise GeometryError(_("properties must be an object or null."))
             geometry = parse_geometry(feature)
         except GeometryError as exc:
             raise GeometryError(f"{where}: {exc.message}", exc.code, feature_index=index) from exc
@@ -541,10 +599,10 @@ def iter_features(obj: object) -> Iterator[tuple[dict[str, Any], dict[str, Any]]
     """
     data = _load_json(obj, "GeoJSON")
     if not isinstance(data, Mapping) or data.get("type") != "FeatureCollection":
-        raise GeometryError("Expected a GeoJSON FeatureCollection object.")
+        raise GeometryError(_("Expected a GeoJSON FeatureCollection object."))
     features = data.get("features")
     if not isinstance(features, (list, tuple)):
-        raise GeometryError("The FeatureCollection has no features array.")
+        raise GeometryError(_("The FeatureCollection has no features array."))
     return _feature_pairs(features)
 
 
@@ -580,7 +638,9 @@ class GridIndex:
             try:
                 geom = _to_shape(geometry)
             except GeometryError as exc:
-                raise GeometryError(f"Grid {grid_id}: {exc.message}", exc.code) from exc
+                raise GeometryError(
+                    _("Grid %(id)s: %(error)s") % {"id": grid_id, "error": exc.message}, exc.code
+                ) from exc
             # Rounding makes congruent grids tie exactly, so their ids decide, rather than
             # float noise in the area.
             entries.append((int(level), float(round(_area_m2(geom))), grid_id, geom))

@@ -247,7 +247,8 @@ class AgreementListView(AgreementMixin, ObjectListView):
 
 
 class AgreementDetailView(AgreementMixin, ObjectDetailView):
-    fields = [*AG_COLUMNS, Column("targets", _("Targets"))]
+    # The signed document has its own card with the download link, not a yes/no row too.
+    fields = [*(c for c in AG_COLUMNS if c.key != "has_document"), Column("targets", _("Targets"))]
     template_name = "org/agreement_detail.html"
 
 

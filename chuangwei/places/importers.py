@@ -549,6 +549,7 @@ class GridRules:
                 level = None
             code = cell_text(values.get("code"))
             self.file.setdefault(code, (level, cell_text(values.get("parent_code"))))
+        self.bounds = file_bounds(self.db[code][0] for code in self.file if code in self.db)
 
     def check(self, row: int, values: Mapping[str, Any], seen: dict[str, Any]) -> GridSpec:
         """Validate one record; raise RowInvalid naming every column at fault."""
@@ -590,6 +591,10 @@ class GridRules:
                     gettext("the boundary is not a valid polygon: %(error)s")
                     % {"error": exc.message},
                 )
+            else:
+                outside = self.bounds.area_faults(geo.geometry_bbox(geometry))
+                if outside:
+                    faults.add("geometry", " ".join(str(m) for m in outside))
         if existing and level and existing[1] != level:
             faults.check(self._check_children, code, existing[0], level, fallback=None)
         faults.raise_any()
@@ -672,6 +677,7 @@ def save_grid_specs(specs: list[GridSpec], *, by: Any = None) -> ImportResult:
     """
     saved: dict[str, Grid] = {}
     existing = Grid.objects.in_bulk([s.existing_pk for s in specs if s.existing_pk])
+    bounds = file_bounds(existing)
     result = ImportResult()
     for spec in sorted(specs, key=lambda s: s.level):
         grid = existing.get(spec.existing_pk) if spec.existing_pk else None
@@ -688,13 +694,22 @@ def save_grid_specs(specs: list[GridSpec], *, by: Any = None) -> ImportResult:
         )
         grid.parent = _parent(spec.parent_code, saved)
         try:
-            save_grid(grid, by=by)
+            save_grid(grid, bounds=bounds, by=by)
         except InvalidInput as exc:
-            raise ImportFailed([RowError(spec.row, "", str(exc.message))]) from exc
+            details = [str(m) for msgs in exc.fields.values() for m in msgs]
+            message = " ".join([str(exc.message), *details])
+            raise ImportFailed([RowError(spec.row, "", message)]) from exc
         saved[spec.code] = grid
     reassign_site_grids()
     result.total = len(specs)
     return result
+
+
+def file_bounds(existing_pks: Iterable[int]) -> CityBounds:
+    """The city's bounds a file of grids is checked against: those of the grids the file
+    does not write (``existing_pks`` are the stored grids it updates), so the file cannot
+    widen them; a first file of grids (nothing else stored) may lie anywhere."""
+    return city_bounds(excluding=list(existing_pks))
 
 
 def _parent(code: str, saved: dict[str, Grid]) -> Grid | None:

@@ -9,7 +9,7 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.db import connections, router, transaction
-from django.db.models import Count, Field, Max
+from django.db.models import Count, Field, Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -64,13 +64,26 @@ def _apply_geometry(grid: Grid, geometry: Any) -> None:
     grid.area_m2 = round(geo.geometry_area_m2(parsed), 1)
 
 
-def save_grid(grid: Grid, *, workers: Iterable[Person] | None = None, by: Any = None) -> Grid:
+def save_grid(
+    grid: Grid,
+    *,
+    workers: Iterable[Person] | None = None,
+    bounds: CityBounds | None = None,
+    by: Any = None,
+) -> Grid:
     """Validate the boundary, refresh bbox and area, and keep the tree path right;
     ``workers`` (when given) replaces the grid's workers.
 
-    Raises InvalidInput for a bad polygon or a parent of the same or a smaller level.
+    The boundary must lie within the city's bounds computed *without this grid*
+    (``city_bounds(excluding=[grid.pk])``; an import passes ``bounds`` computed once without
+    every grid of its file), so an edit cannot widen the bounds it is checked against.
+    Raises InvalidInput for a bad polygon, a boundary outside the city (``outside_city``) or
+    a parent of the same or a smaller level.
     """
     _apply_geometry(grid, grid.geometry)
+    if bounds is None:
+        bounds = city_bounds(excluding=[grid.pk] if grid.pk else [])
+    bounds.check_area((grid.bbox_min_lng, grid.bbox_min_lat, grid.bbox_max_lng, grid.bbox_max_lat))
     parent = cast("Grid | None", grid.parent)
     if parent is not None and parent.level >= grid.level:
         raise InvalidInput(
@@ -99,6 +112,14 @@ class CityBounds:
     max_lng: float
     max_lat: float
 
+    def _outside(self, label: Any, value: float, low: float, high: float) -> Any:
+        return _("%(coordinate)s %(value)s is outside the city (%(low)s–%(high)s).") % {
+            "coordinate": label,
+            "value": _degrees(value),
+            "low": _degrees(low),
+            "high": _degrees(high),
+        }
+
     def check(self, lng: float, lat: float, fields: tuple[str, str] = ("lng", "lat")) -> None:
         """Raise InvalidInput ``outside_city`` naming each coordinate that lies outside."""
         faults: dict[str, list[Any]] = {}
@@ -107,20 +128,42 @@ class CityBounds:
             (fields[1], lat, self.min_lat, self.max_lat, _("Latitude")),
         ):
             if not low <= value <= high:
-                faults[name] = [
-                    _("%(coordinate)s %(value)s is outside the city (%(low)s–%(high)s).")
-                    % {
-                        "coordinate": label,
-                        "value": _degrees(value),
-                        "low": _degrees(low),
-                        "high": _degrees(high),
-                    }
-                ]
+                faults[name] = [self._outside(label, value, low, high)]
         if faults:
             raise InvalidInput(
                 _("The location is outside the city. Check the point on the map."),
                 code="outside_city",
                 fields=faults,
+            )
+
+    def area_faults(self, bbox: tuple[float, float, float, float]) -> list[Any]:
+        """One message per edge of the box ``(min_lng, min_lat, max_lng, max_lat)`` that
+        reaches outside; [] when the whole box lies inside."""
+        min_lng, min_lat, max_lng, max_lat = bbox
+        faults: list[Any] = []
+        for label, low_value, high_value, low, high in (
+            (_("Longitude"), min_lng, max_lng, self.min_lng, self.max_lng),
+            (_("Latitude"), min_lat, max_lat, self.min_lat, self.max_lat),
+        ):
+            faults += [
+                self._outside(label, value, low, high)
+                for value in dict.fromkeys((low_value, high_value))
+                if not low <= value <= high
+            ]
+        return faults
+
+    def check_area(self, bbox: tuple[float, float, float, float], field: str = "geometry") -> None:
+        """Raise InvalidInput ``outside_city`` when the box reaches outside, naming each
+        coordinate at fault under ``field``."""
+        faults = self.area_faults(bbox)
+        if faults:
+            raise InvalidInput(
+                _(
+                    "The boundary reaches outside the city. Check its coordinates and their "
+                    "coordinate system."
+                ),
+                code="outside_city",
+                fields={field: faults},
             )
 
 
@@ -132,17 +175,32 @@ def _degrees(value: float) -> str:
     return f"{value:.4f}".rstrip("0").rstrip(".")
 
 
-def city_bounds() -> CityBounds:
+def city_bounds(*, excluding: Iterable[int] = ()) -> CityBounds:
     """Where input points are plausible: ``CHUANGWEI_CITY_BOUNDS`` when set, else the extent
     of every grid grown by ``CHUANGWEI_CITY_BOUNDS_MARGIN_KM`` (computed with the cached grid
     index, so it follows any grid change), else anywhere on earth.
 
-    Org units have no geometry of their own, so the grids stand for the city's territory.
+    ``excluding`` (grid ids) leaves those grids out of the extent: a grid being written is
+    checked against the bounds of the *other* grids, so it cannot widen the bounds it is
+    checked against. Org units have no geometry of their own, so the grids stand for the
+    city's territory.
     """
     fixed = getattr(settings, "CHUANGWEI_CITY_BOUNDS", None)
     if fixed:
         return CityBounds(*(float(v) for v in fixed))
-    extent = grid_index().bounds
+    excluded = [pk for pk in excluding if pk is not None]
+    extent: tuple[float, float, float, float] | None
+    if excluded:
+        agg = Grid.objects.exclude(pk__in=excluded).aggregate(
+            min_lng=Min("bbox_min_lng"),
+            min_lat=Min("bbox_min_lat"),
+            max_lng=Max("bbox_max_lng"),
+            max_lat=Max("bbox_max_lat"),
+        )
+        values = (agg["min_lng"], agg["min_lat"], agg["max_lng"], agg["max_lat"])
+        extent = None if None in values else cast("tuple[float, float, float, float]", values)
+    else:
+        extent = grid_index().bounds
     if extent is None:
         return ANYWHERE
     margin_m = float(getattr(settings, "CHUANGWEI_CITY_BOUNDS_MARGIN_KM", 20)) * 1000.0

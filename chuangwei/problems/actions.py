@@ -18,7 +18,7 @@ from rest_framework import serializers
 
 from chuangwei.core.errors import InvalidInput
 
-from . import services
+from . import services, workflow
 from .api import serializers as s
 from .choices import PhotoKind
 from .choices import ProblemAction as A
@@ -93,9 +93,15 @@ class ActionSpec:
     ) -> NoteForm:
         """The action's form for the detail page (unbound) or a POST (bound)."""
         extra = {"photo_kind": self.photo_kind} if self.photo_kind else {}
-        return self.form(
+        form = self.form(
             data, files, problem=problem, user=user, auto_id=f"{self.action}-%s", **extra
         )
+        # What the workflow requires (a note, photos) is marked * like a required field; the
+        # service checks it, so the form's own validation does not change.
+        for name in workflow.STEPS[self.action].requires:
+            if name in form.fields:
+                form.fields[name].shown_required = True  # type: ignore[attr-defined]
+        return form
 
     def api_arguments(self, data: dict[str, Any], user: Any) -> dict[str, Any]:
         """Service arguments from an API input: its fields by name, photos as uploads."""

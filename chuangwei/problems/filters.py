@@ -19,6 +19,7 @@ from chuangwei.org.choices import OrgUnitKind
 from chuangwei.org.filters import unit_choices
 from chuangwei.org.models import OrgUnit
 from chuangwei.places.models import Grid
+from chuangwei.standards.choices import Severity
 from chuangwei.standards.models import ProblemCategory
 
 from .choices import ProblemAction, ProblemSource, ProblemStatus
@@ -158,7 +159,11 @@ class ProblemFilter(BaseFilterSet):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         status = self.form.fields["status"]
-        status.widget.choices = [("", _("All")), *status.choices]
+        # The base class already gives the field an empty "All" choice; add one only if not.
+        choices = list(status.choices)
+        if not any(value == "" for value, _label in choices):
+            choices.insert(0, ("", _("All")))
+        status.widget.choices = choices
         for name in ("reported_after", "reported_before", "closed_after", "closed_before"):
             self.form.fields[name].widget.input_type = "date"
         self.form.fields["q"].widget.attrs["placeholder"] = _("Code, description, address")
@@ -232,6 +237,9 @@ class CalendarDayFilter(BaseFilterSet):
 
 class DeadlineRuleFilter(BaseFilterSet):
     category = SubtreeFilter(label=_("Category"), queryset=category_choices, field_name="category")
+    # Declared with a lazy label, so it follows the page's language (never the language that
+    # happened to be active when the filter class was built).
+    severity = django_filters.ChoiceFilter(label=_("Severity"), choices=Severity.choices)
 
     class Meta:
         model = DeadlineRule

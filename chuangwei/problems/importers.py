@@ -125,6 +125,8 @@ class InspectionProblemImporter(TableImporter[InspectionRow]):
     columns = COLUMNS
     sheet_title = "problems"
     max_rows = 20_000
+    # Every row is a new report; an already imported 外部编号 is refused, never updated.
+    supports_update = False
 
     def parse(self, fileobj: IO[bytes], filename: str) -> list[tuple[int, dict[str, Any]]]:
         rows = super().parse(fileobj, filename)
@@ -171,8 +173,9 @@ class InspectionProblemImporter(TableImporter[InspectionRow]):
             if category is not None:
                 services.route(category, lng, lat)
         except DomainError as exc:
-            message = next((str(m) for msgs in exc.fields.values() for m in msgs), str(exc.message))
-            raise RowInvalid(str(LOCATION), message) from exc
+            # Every coordinate at fault (longitude and latitude), not the first only.
+            details = [str(m) for msgs in exc.fields.values() for m in msgs]
+            raise RowInvalid(str(LOCATION), " ".join(details) or str(exc.message)) from exc
         return lng, lat
 
     def _source(self, value: Any) -> str:

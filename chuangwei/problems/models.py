@@ -602,4 +602,5 @@ class DeadlineRule(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.category or '*'} {self.severity}"
+        category = self.category or _("Every category")
+        return f"{category} {self.get_severity_display()}"

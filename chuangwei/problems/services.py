@@ -190,11 +190,9 @@ def route(category: ProblemCategory, lng: float, lat: float) -> dict[str, Any]:
     """
     grid_id = grid_index().locate(lng, lat)
     if grid_id is None:
-        raise InvalidInput(
-            _("The location lies outside every grid of the city. Check the point on the map."),
-            code="outside_grids",
-            fields={"lng": [_("The location lies outside every grid.")]},
-        )
+        # One message for the one fault: the field repeats it rather than adding a second.
+        message = _("The location lies outside every grid of the city. Check the point on the map.")
+        raise InvalidInput(message, code="outside_grids", fields={"lng": [message]})
     from chuangwei.places.models import Grid
 
     grid = Grid.objects.select_related("unit").get(pk=grid_id)

@@ -78,9 +78,12 @@ RULE_URLS = {
     "delete": "problems:deadlinerule_delete",
 }
 RULE_COLUMNS = [
-    Column("pk", gettext_lazy("No."), link=True),
+    # The list numbers its rows itself (序号): the category is the link, not a second 序号.
     Column(
-        "category", gettext_lazy("Category"), getter=lambda r: r.category or _("Every category")
+        "category",
+        gettext_lazy("Category"),
+        getter=lambda r: r.category or _("Every category"),
+        link=True,
     ),
     Column("severity", gettext_lazy("Severity"), kind="badge", colors=SEVERITY_COLORS),
     Column("amount", gettext_lazy("Handling time"), kind="number"),

@@ -124,8 +124,9 @@ STEPS: dict[str, Step] = {
         ),
         _step(A.REOPEN, {S.CLOSED}, S.DISPATCHED, OFFICE, {"note"}),
         _step(A.COMMENT, ANY_OPEN | {S.CLOSED}, None, FIELD_REPORTERS | VERIFIERS, {"note"}),
-        # 催办 by the office; leaders issue 督办 instructions the same way.
-        _step(A.REMIND, {S.DISPATCHED, S.PAUSED}, None, {*OFFICE, Role.LEADER}),
+        # 催办 by the office; leaders issue 督办 instructions the same way, only over problems
+        # of their own scope (not one they merely reported elsewhere: a reporter sees it).
+        _step(A.REMIND, {S.DISPATCHED, S.PAUSED}, None, {*OFFICE, Role.LEADER}, unit_member=True),
     )
 }
 

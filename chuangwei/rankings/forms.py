@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -99,19 +100,26 @@ class RedBlackForm(Form):
 
 
 class JSONTextField(forms.CharField):
-    """A JSON value edited as text."""
+    """A JSON value edited as text. An empty value shows as an empty box (not ``null``,
+    ``[]`` or ``{}``), and an empty box is ``empty()`` (e.g. ``list`` for a list column)."""
 
     widget = forms.Textarea
+
+    def __init__(self, *, empty: Callable[[], Any] | None = None, **kwargs: Any) -> None:
+        self.empty = empty
+        super().__init__(**kwargs)
 
     def prepare_value(self, value: Any) -> str:
         if isinstance(value, str):
             return value
+        if value is None or value == [] or value == {}:
+            return ""
         return json.dumps(value, ensure_ascii=False)
 
     def to_python(self, value: Any) -> Any:
         text = super().to_python(value)
         if not text:
-            return None
+            return self.empty() if self.empty is not None else None
         try:
             return json.loads(text)
         except ValueError as exc:
@@ -126,10 +134,14 @@ class SchemeForm(ScopedModelForm):
     count_bands = JSONTextField(
         label=_("Case count bands"),
         required=False,
+        empty=list,
         help_text=_("[[bound, score], …]: fewer cases than the bound earn the score."),
     )
     grade_bands = JSONTextField(
-        label=_("Grade bands"), required=False, help_text=_('[[90, "A"], [75, "B"], …]')
+        label=_("Grade bands"),
+        required=False,
+        empty=list,
+        help_text=_('[[90, "A"], [75, "B"], …]'),
     )
 
     class Meta:

@@ -83,18 +83,25 @@ def test_an_inactive_admin_does_not_count(personas, org_tree):
         services.deactivate_user(personas["admin"], by=personas["admin"])
 
 
-def test_a_superuser_without_admin_membership_counts_as_administrator(personas):
+def test_a_superuser_does_not_stand_in_for_the_last_admin_role_holder(personas):
     User.objects.create_superuser(username="root", password="x")
-    services.revoke_membership(_admin_membership(personas), by=personas["admin"])
-    assert not Membership.objects.filter(role=Role.ADMIN).exists()
-
-
-def test_the_last_superuser_cannot_be_deactivated(personas):
-    root = User.objects.create_superuser(username="root", password="x")
-    services.revoke_membership(_admin_membership(personas), by=personas["admin"])
+    membership = _admin_membership(personas)
     with pytest.raises(services.LastAdministrator):
-        services.deactivate_user(root, by=root)
-    assert _active(root) is True
+        services.revoke_membership(membership, by=personas["admin"])
+    assert Membership.objects.filter(pk=membership.pk, role=Role.ADMIN).exists()
+
+
+def test_the_last_admin_role_holder_cannot_be_deactivated_beside_a_superuser(personas):
+    User.objects.create_superuser(username="root", password="x")
+    with pytest.raises(services.LastAdministrator):
+        services.deactivate_user(personas["admin"], by=personas["admin"])
+    assert _active(personas["admin"]) is True
+
+
+def test_a_superuser_without_the_admin_role_may_be_deactivated(personas):
+    root = User.objects.create_superuser(username="root", password="x")
+    services.deactivate_user(root, by=personas["admin"])
+    assert _active(root) is False
 
 
 def test_other_accounts_change_freely_with_one_admin(personas):

@@ -143,3 +143,15 @@ def test_account_views_forms_and_serializers_write_nothing_themselves():
         if re.search(r"\.(save|delete|create)\(|objects\..*\.update\(", line)
     ]
     assert found == []
+
+
+def test_login_inputs_fill_their_input_group(client, db):
+    from chuangwei.accounts.forms import LoginForm
+
+    response = client.get(reverse("accounts:login"))
+    form = response.context["form"]
+    assert isinstance(form, LoginForm)
+    assert [form.fields[n].widget.attrs.get("class") for n in ("username", "password")] == [
+        "form-control",
+        "form-control",
+    ]

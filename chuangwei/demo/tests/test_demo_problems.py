@@ -105,3 +105,13 @@ def test_plan_differs_for_another_seed(city: None) -> None:
 def test_test_sized_city_gets_a_bulk_only_ledger() -> None:
     assert ledger_size(300, 3200) == {"per_day": 2, "service_days": 0, "photos": 28}
     assert ledger_size(3200, 3200) == {"per_day": 25, "service_days": 14, "photos": 300}
+
+
+def test_the_leader_reports_only_problems_of_the_leaders_district(city: None) -> None:
+    """The demo leader leads 市中区; a problem elsewhere would show them another district's
+    problem (a reporter sees their own report)."""
+    world = load_world()
+    assert world is not None
+    plans = plan_problems(world, seed=7, months=3, per_day=20, now=NOW)
+    paths = {world.unit_paths[world.grid_unit(p.grid_id)] for p in plans if p.reporter == "leader"}
+    assert paths and all(path.startswith(world.district_path) for path in paths)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal as D
+from io import BytesIO
 from typing import Any
 
 import pytest
@@ -207,6 +208,23 @@ def test_deduction_beyond_cap_on_the_page_shows_the_error(
     assert (Deduction.objects.count(), Problem.objects.count()) == (0, 0)
 
 
+def test_deduction_beyond_cap_on_the_page_says_so_once(
+    client_as: Any, task: Any, insp: dict[str, Any]
+) -> None:
+    client = client_as("inspector")
+    result = SiteResult.objects.get(task=task, site=insp["site_a"])
+    response = client.post(
+        reverse("inspections:result_deduct", args=[result.pk]),
+        {"item": insp["clean"].pk, "points": "12", "note": "积水"},
+        follow=True,
+    )
+    with translation.override("zh-hans"):
+        expected = translation.gettext(
+            "This item is worth %(points)s points; at most %(remaining)s more can be deducted."
+        ) % {"points": "10", "remaining": "10"}
+    assert [str(m) for m in response.context["messages"]] == [expected]
+
+
 def test_scoring_page_lists_items_and_state(
     client_as: Any, task: Any, insp: dict[str, Any]
 ) -> None:
@@ -334,9 +352,9 @@ def test_sheet_import_reports_every_fault_of_a_row(client_as: Any, insp: dict[st
     messages = post_sheet_import(client_as("office"), insp["sheet"], upload)
 
     assert messages == [
-        "Row 2: Parent number: parent 9 must come on an earlier row "
-        "Row 2: Points: Points must be a number. "
-        "Row 2: Scoring mode: unknown scoring mode "
+        "Row 2: Parent number: parent 9 must come on an earlier row; "
+        "Row 2: Points: Points must be a number; "
+        "Row 2: Scoring mode: unknown scoring mode; "
         "Row 2: Problem category: unknown problem category NOPE"
     ]
     assert insp["sheet"].__class__.objects.filter(code="MKT").count() == 1
@@ -349,8 +367,68 @@ def test_sheet_import_refuses_points_too_large_to_store(
 
     messages = post_sheet_import(client_as("office"), insp["sheet"], upload)
 
-    assert messages == ["Row 2: Points: Points must be less than 100000."]
+    assert messages == ["Row 2: Points: Points must be less than 100000"]
     assert insp["sheet"].__class__.objects.filter(code="MKT").count() == 1
+
+
+def test_sheet_import_reports_a_duplicate_number(client_as: Any, insp: dict[str, Any]) -> None:
+    upload = sheet_upload(["编号", "名称", "分值"], [["1", "环境", 10], ["1", "秩序", 5]])
+
+    messages = post_sheet_import(client_as("office"), insp["sheet"], upload)
+
+    assert messages == ["Row 3: Number: duplicate number in this file (also on row 2)"]
+    assert insp["sheet"].__class__.objects.filter(code="MKT").count() == 1
+
+
+def test_sheet_import_reports_a_deduction_above_the_points(
+    client_as: Any, insp: dict[str, Any]
+) -> None:
+    upload = sheet_upload(["编号", "名称", "分值", "每处扣分"], [["1", "环境", 2, 5]])
+
+    messages = post_sheet_import(client_as("office"), insp["sheet"], upload)
+
+    assert messages == [
+        "Row 2: Deduction per finding: the deduction per finding (5) is more than the "
+        "item's points (2)"
+    ]
+
+
+def test_sheet_import_says_how_to_write_a_band(client_as: Any, insp: dict[str, Any]) -> None:
+    headers = ["编号", "名称", "分值", "计分方式", "分档"]
+    upload = sheet_upload(headers, [["1", "观感", 20, "分档", "好17.5-20"]])
+
+    messages = post_sheet_import(client_as("office"), insp["sheet"], upload)
+
+    assert messages == [
+        "Row 2: Bands: write each band as name:lowest-highest score, e.g. "
+        "好:17.5-20；中:9.5-17；差:0-9 (check 好17.5-20)"
+    ]
+
+
+def test_sheet_import_says_a_banded_item_needs_bands(client_as: Any, insp: dict[str, Any]) -> None:
+    headers = ["编号", "名称", "分值", "计分方式"]
+    upload = sheet_upload(headers, [["1", "观感", 20, "分档"]])
+
+    messages = post_sheet_import(client_as("office"), insp["sheet"], upload)
+
+    assert messages == [
+        "Row 2: Bands: a banded item needs its bands, e.g. 好:17.5-20；中:9.5-17；差:0-9"
+    ]
+
+
+def test_sheet_import_page_links_to_the_template(client_as: Any, insp: dict[str, Any]) -> None:
+    from openpyxl import load_workbook
+
+    client = client_as("office")
+    page = client.get(reverse("inspections:sheet_detail", args=[insp["sheet"].pk]))
+    assert 'href="?template=xlsx"' in page.content.decode()
+    response = client.get(
+        reverse("inspections:sheet_detail", args=[insp["sheet"].pk]) + "?template=xlsx"
+    )
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
+    with translation.override("zh-hans"):
+        number = translation.gettext("Number")
+    assert sheet.cell(1, 1).value == f"{number}*"
 
 
 def test_sampling_draw_from_the_page(client_as: Any, insp: dict[str, Any]) -> None:
@@ -673,3 +751,11 @@ def test_sheet_list_reads_the_site_types_with_the_sheets(
     with django_assert_num_queries(6, info="session, user, scope, count, page, unread badge"):
         response = client.get(reverse("inspections:sheet_list"))
     assert response.context["paginator"].count == 1 + more
+
+
+@pytest.mark.parametrize(("persona", "shown"), [("office", False), ("grid_worker", True)])
+def test_patrol_coverage_links_to_check_in_only_for_who_may(
+    client_as: Any, insp: dict[str, Any], persona: str, shown: bool
+) -> None:
+    html = client_as(persona).get(reverse("inspections:patrol_coverage")).content.decode()
+    assert (reverse("inspections:patrol_checkin") in html) is shown

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from django.utils import translation
 from shapely.geometry import Point, shape
 
 from chuangwei.lib import geo
@@ -371,7 +372,7 @@ def test_parse_geometry_rejects_missing_coordinates() -> None:
 
 
 def test_parse_geometry_rejects_invalid_json() -> None:
-    with pytest.raises(geo.GeometryError, match="not valid JSON"):
+    with translation.override("en"), pytest.raises(geo.GeometryError, match="not valid JSON"):
         geo.parse_geometry("{not json")
 
 
@@ -548,7 +549,7 @@ def test_iter_features_rejects_non_collection_immediately() -> None:
 
 
 def test_iter_features_rejects_garbage() -> None:
-    with pytest.raises(geo.GeometryError, match="not valid JSON"):
+    with translation.override("en"), pytest.raises(geo.GeometryError, match="not valid JSON"):
         geo.iter_features(b"\x00garbage")
 
 
@@ -826,3 +827,21 @@ def test_expand_bbox_by_a_margin_in_metres() -> None:
 
 def test_expand_bbox_stays_within_wgs84() -> None:
     assert geo.expand_bbox((-179.9, -89.9, 179.9, 89.9), 50_000) == (-180.0, -90.0, 180.0, 90.0)
+
+
+def test_geometry_errors_speak_the_active_language() -> None:
+    """Messages are gettext msgids: Chinese on the (Chinese-first) pages, English here."""
+    for lang in ("en", "zh-hans"):
+        with translation.override(lang), pytest.raises(geo.GeometryError) as exc:
+            geo.validate_point(200, 34)
+        with translation.override(lang):
+            expected = translation.gettext(
+                "Longitude %(value)s is outside -180 to 180 (are longitude and latitude swapped?)."
+            ) % {"value": "200.0"}
+        assert exc.value.message == expected
+
+
+def test_a_geometry_error_in_english_names_the_fault() -> None:
+    with translation.override("en"), pytest.raises(geo.GeometryError) as exc:
+        geo.parse_geometry({"type": "Point", "coordinates": [117, 34]})
+    assert exc.value.message == "Expected a Polygon or MultiPolygon geometry, got 'Point'."

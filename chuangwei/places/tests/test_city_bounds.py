@@ -11,9 +11,10 @@ from django.utils import translation
 
 from chuangwei.core.errors import InvalidInput
 from chuangwei.places import services
-from chuangwei.places.models import Site
+from chuangwei.places.choices import GridLevel
+from chuangwei.places.models import Grid, Site
 
-from .factories import GridFactory, SiteFactory, SiteTypeFactory
+from .factories import GridFactory, SiteFactory, SiteTypeFactory, rectangle
 
 PARIS = (2.3522, 48.8566)
 # 20 km around the grid (117.30–117.32, 34.80–34.82): 0.1799° of latitude, 0.2196° of
@@ -43,7 +44,10 @@ def test_bounds_follow_a_new_grid(grid):
 
 
 def test_bounds_follow_a_deleted_grid(grid):
-    far = GridFactory(code="GB", bounds=(117.90, 34.80, 117.92, 34.82))
+    # Written like a first import, which is not checked against the grids stored before.
+    far = Grid(code="GB", name="远网格", level=GridLevel.LARGE, unit=grid.unit)
+    far.geometry = rectangle(117.90, 34.80, 117.92, 34.82)
+    services.save_grid(far, bounds=services.ANYWHERE)
     assert _rounded(services.city_bounds())[2] == 118.1396
     far.delete()
     assert _rounded(services.city_bounds()) == DERIVED
@@ -159,3 +163,70 @@ def test_site_page_refuses_paris_with_the_message_on_the_fields(client_as, grid)
     assert form.errors["lng"] == [expected]
     assert list(form.errors) == ["lng", "lat"]
     assert not Site.objects.exists()
+
+
+# Grids: a boundary must lie within the bounds of the *other* grids ---------------------------
+
+# GA (fixture) spans 117.30–117.32; 20 km around it reach 117.5396 in the east.
+NEAR = (117.50, 34.80, 117.52, 34.82)  # inside GA's bounds
+
+
+def _grid_bbox(code: str) -> tuple[float, ...]:
+    return Grid.objects.values_list(
+        "bbox_min_lng", "bbox_min_lat", "bbox_max_lng", "bbox_max_lat"
+    ).get(code=code)
+
+
+def test_a_new_grid_far_outside_the_city_is_refused(grid):
+    with translation.override("en"), pytest.raises(InvalidInput) as exc:
+        GridFactory(code="FAR", bounds=(PARIS[0], PARIS[1], PARIS[0] + 0.01, PARIS[1] + 0.01))
+    with translation.override("en"):
+        assert (exc.value.code, exc.value.fields["geometry"][:2]) == (
+            "outside_city",
+            [
+                "Longitude 2.3522 is outside the city (117.0804–117.5396).",
+                "Longitude 2.3622 is outside the city (117.0804–117.5396).",
+            ],
+        )
+    assert not Grid.objects.filter(code="FAR").exists()
+
+
+def test_an_edited_grid_is_checked_without_its_own_stored_boundary(grid):
+    """GB's stored boundary would widen the bounds to 117.7596; without it they end at
+    117.5396, so stretching GB to 117.70 is refused."""
+    near = GridFactory(code="GB", bounds=NEAR)
+    near.geometry = rectangle(117.50, 34.80, 117.70, 34.82)
+    with pytest.raises(InvalidInput) as exc:
+        services.save_grid(near)
+    assert exc.value.code == "outside_city"
+    assert _grid_bbox("GB") == NEAR
+
+
+def test_the_only_grid_may_move_anywhere(grid):
+    grid.geometry = rectangle(116.0, 35.0, 116.02, 35.02)
+    services.save_grid(grid)
+    assert _grid_bbox("GA") == (116.0, 35.0, 116.02, 35.02)
+
+
+def test_a_grid_inside_the_margin_is_accepted(grid):
+    GridFactory(code="GB", bounds=NEAR)
+    assert _grid_bbox("GB") == NEAR
+
+
+def test_a_grid_outside_the_set_bounds_is_refused(grid, settings):
+    settings.CHUANGWEI_CITY_BOUNDS = (117.0, 34.0, 118.0, 35.0)
+    with pytest.raises(InvalidInput) as exc:
+        GridFactory(code="NORTH", bounds=(117.30, 34.99, 117.32, 35.01))
+    assert (exc.value.code, list(exc.value.fields)) == ("outside_city", ["geometry"])
+
+
+def test_grid_api_refuses_moving_a_grid_far_outside(api_as, grid):
+    GridFactory(code="GB", bounds=NEAR)
+    gb = Grid.objects.get(code="GB")
+    response = api_as("admin").patch(
+        f"/api/v1/grids/{gb.pk}/",
+        {"geometry": rectangle(PARIS[0], PARIS[1], PARIS[0] + 0.01, PARIS[1] + 0.01)},
+        format="json",
+    )
+    assert (response.status_code, response.json()["error"]["code"]) == (400, "outside_city")
+    assert _grid_bbox("GB") == NEAR

@@ -313,3 +313,39 @@ def test_deeply_nested_json_is_refused_as_not_json(org_tree: Any) -> None:
         import_grids_geojson("[" * 100_000 + "]" * 100_000, by=None)
 
     assert caught.value.code == "bad_file"
+
+
+FAR_BOX = (117.6, 34.8, 117.7, 34.9)  # beyond 20 km east of G1 (117.0–117.2): 117.4198
+
+
+def test_a_feature_outside_the_stored_grids_bounds_is_a_row_error(tree: Any) -> None:
+    data = collection(
+        feature("A", geometry=rectangle(*BOX)),
+        feature("B", geometry=rectangle(*FAR_BOX)),
+    )
+    assert failures(data) == [
+        (
+            1,
+            "Boundary (GeoJSON)",
+            "Longitude 117.6 is outside the city (116.7802–117.4198). "
+            "Longitude 117.7 is outside the city (116.7802–117.4198).",
+        )
+    ]
+    assert not Grid.objects.filter(code__in=["A", "B"]).exists()
+
+
+def test_a_file_of_new_grids_in_an_empty_city_is_not_checked_against_itself(
+    org_tree: Any,
+) -> None:
+    data = collection(
+        feature("A", geometry=rectangle(*BOX)), feature("B", geometry=rectangle(*FAR_BOX))
+    )
+    assert import_grids_geojson(data, by=None).created == 2
+
+
+def test_an_updated_grid_is_checked_without_its_stored_boundary(tree: Any) -> None:
+    """Only G1 spans to 117.2; updated, it is checked against its children's bounds
+    (117.0–117.1 + 20 km ≈ 117.32), so stretching it to 117.35 is refused."""
+    data = collection(feature("G1", geometry=rectangle(117.0, 34.8, 117.35, 34.9)))
+    assert [row for row, _c, _m in failures(data, update_existing=True)] == [0]
+    assert Grid.objects.get(code="G1").bbox_max_lng == 117.2

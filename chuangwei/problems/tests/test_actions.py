@@ -50,3 +50,37 @@ def test_api_verification_stores_verification_photos(api_as, ledger, report):
     assert list(problem.photos.exclude(kind="after").values_list("kind", flat=True)) == [
         PhotoKind.VERIFICATION
     ]
+
+
+def test_every_page_action_has_its_own_success_message():
+    from chuangwei.problems.views_actions import DONE
+
+    assert set(DONE) == set(workflow.STEPS) - {"report"}
+
+
+def test_failed_verification_says_the_problem_went_back_for_rectification(
+    client_as, ledger, report
+):
+    from django.contrib.messages import get_messages
+    from django.utils import translation
+
+    problem = drive(ledger, report, "submitted")
+    client = client_as("inspector")
+    response = client.post(
+        reverse("problems:problem_verify_fail", args=[problem.pk]),
+        {"note": "仍有垃圾", "photos": [uploaded(JPEG)]},
+    )
+    assert response.status_code == 302
+    with translation.override("zh-hans"):
+        expected = translation.gettext("%(code)s: sent back for rectification.") % {
+            "code": problem.code
+        }
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [expected]
+
+
+def test_submit_form_marks_its_required_photos_and_note(client_as, ledger, report):
+    problem = drive(ledger, report, "dispatched")
+    response = client_as("handler_a").get(reverse("problems:problem_detail", args=[problem.pk]))
+    html = response.content.decode()
+    assert 'for="submit-photos"><span class="text-danger">*</span>' in html
+    assert 'for="submit-note"><span class="text-danger">*</span>' in html

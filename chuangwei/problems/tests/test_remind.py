@@ -118,3 +118,65 @@ def test_bulk_remind_is_the_office_tool(client_as, ledger, report, persona):
     else:
         assert response.status_code == (302 if persona == "anonymous" else 403)
         assert snapshot(problem) == before
+
+
+def _reported_by_a_leader_of_another_district(ledger, report, org_tree):
+    """A dispatched problem of 甲区 whose reporter leads 乙区 (a reporter sees it)."""
+    from chuangwei.problems.models import Problem
+
+    problem = drive(ledger, report, "dispatched")
+    leader = _leader_of_another_district(org_tree)
+    Problem.objects.filter(pk=problem.pk).update(reporter=leader)
+    return Problem.objects.get(pk=problem.pk), leader
+
+
+def test_leader_of_another_district_gets_404_on_the_detail_page(ledger, report, org_tree):
+    from django.test import Client
+
+    problem = drive(ledger, report, "dispatched")
+    client = Client()
+    client.force_login(_leader_of_another_district(org_tree))
+    response = client.get(reverse("problems:problem_detail", args=[problem.pk]))
+    assert response.status_code == 404
+
+
+def test_leader_who_reported_elsewhere_is_not_offered_remind(ledger, report, org_tree):
+    from django.test import Client
+
+    problem, leader = _reported_by_a_leader_of_another_district(ledger, report, org_tree)
+    client = Client()
+    client.force_login(leader)
+    response = client.get(reverse("problems:problem_detail", args=[problem.pk]))
+    assert [a["name"] for a in response.context["actions"]] == ["comment"]
+
+
+def test_leader_who_reported_elsewhere_cannot_remind_through_the_page(ledger, report, org_tree):
+    from django.test import Client
+
+    problem, leader = _reported_by_a_leader_of_another_district(ledger, report, org_tree)
+    before = snapshot(problem)
+    client = Client()
+    client.force_login(leader)
+    response = client.post(reverse("problems:problem_remind", args=[problem.pk]))
+    assert (response.status_code, snapshot(problem)) == (403, before)
+
+
+def test_leader_who_reported_elsewhere_cannot_remind_through_the_api(ledger, report, org_tree):
+    from rest_framework.test import APIClient
+
+    problem, leader = _reported_by_a_leader_of_another_district(ledger, report, org_tree)
+    before = snapshot(problem)
+    client = APIClient()
+    client.force_authenticate(leader)
+    response = client.post(f"/api/v1/problems/{problem.pk}/remind/", {}, format="json")
+    assert (response.status_code, snapshot(problem)) == (403, before)
+
+
+def test_leader_who_reported_elsewhere_cannot_remind_through_the_service(ledger, report, org_tree):
+    from chuangwei.problems import services
+
+    problem, leader = _reported_by_a_leader_of_another_district(ledger, report, org_tree)
+    before = snapshot(problem)
+    with pytest.raises(workflow.ActionForbidden):
+        services.remind_problem(problem, by=leader)
+    assert snapshot(problem) == before

@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext
 from openpyxl import load_workbook
 
@@ -447,6 +448,15 @@ def test_report_post_with_photo_creates_a_problem(client_as, ledger):
     assert problem.photos.get().kind == "before"
 
 
+def test_report_outside_every_grid_says_so_once(client_as, ledger):
+    response = report_post(client_as("grid_worker"), ledger, lng=117.40, lat=34.85)
+    with translation.override("zh-hans"):
+        expected = translation.gettext(
+            "The location lies outside every grid of the city. Check the point on the map."
+        )
+    assert response.context["error"] == expected
+
+
 def test_report_done_page_shows_the_code(client_as, ledger):
     client = client_as("grid_worker")
     report_post(client, ledger)
@@ -614,6 +624,52 @@ def test_second_rule_for_every_category_at_one_severity_is_refused(client_as, le
     assert list(DeadlineRule.objects.values_list("amount", flat=True)) == [2]
 
 
+def _rule(ledger: dict[str, Any]) -> Any:
+    from chuangwei.problems.models import DeadlineRule
+
+    return services.save_deadline_rule(
+        DeadlineRule(category=ledger["category"], severity="urgent", amount=2, unit="hours"),
+        by=ledger["office"],
+    )
+
+
+def test_deadline_rule_names_its_severity_by_label(ledger):
+    with translation.override("en"):
+        assert str(_rule(ledger)) == "06010 暴露垃圾 Urgent"
+
+
+def test_deadline_rule_list_has_one_number_column(client_as, ledger):
+    _rule(ledger)
+    response = client_as("office").get(url("deadlinerule_list"))
+    headers = [str(c.label) for c in response.context["columns"]]
+    with translation.override("zh-hans"):
+        assert headers[0] == translation.gettext("Category")
+    assert "pk" not in [c.key for c in response.context["columns"]]
+
+
+def test_deadline_rule_pages_label_severity_in_chinese(client_as, ledger):
+    rule = _rule(ledger)
+    client = client_as("office")
+    with translation.override("zh-hans"):
+        label = translation.gettext("severity")
+    for name, args in [
+        ("deadlinerule_list", []),
+        ("deadlinerule_create", []),
+        ("deadlinerule_detail", [rule.pk]),
+    ]:
+        html = client.get(reverse(f"problems:{name}", args=args)).content.decode()
+        assert "Severity" not in html and label in html, name
+
+
+def test_deadline_rule_severity_filter_label_follows_the_language(client_as, ledger):
+    from chuangwei.problems.filters import DeadlineRuleFilter
+
+    for lang in ("en", "zh-hans"):
+        with translation.override(lang):
+            label = str(DeadlineRuleFilter().form.fields["severity"].label)
+            assert label == translation.gettext("Severity")
+
+
 def test_office_deletes_a_holiday(client_as, ledger):
     day = CalendarDay.objects.create(date="2026-10-01", is_workday=False, name="国庆节")
     response = client_as("office").post(reverse("problems:calendarday_delete", args=[day.pk]))
@@ -637,3 +693,46 @@ def test_dispatch_with_a_year_1_deadline_is_a_form_error_and_changes_nothing(
     assert response.status_code == 422
     assert "请输入1900-01-01至2999-12-31之间的日期。" in response.content.decode()
     assert snapshot(problem) == before
+
+
+def test_import_lists_every_row_and_coordinate_outside_the_city(client_as, ledger):
+    rows = [
+        ["乱堆放", "06010", 2.3522, 48.8566, "", "", ""],  # Paris: both coordinates outside
+        ["垃圾满溢", "06010", IN_A[0], IN_A[1], "", "", ""],
+        ["占道经营", "06010", 139.6917, IN_A[1], "", "", ""],  # Tokyo's longitude only
+    ]
+    response = client_as("office").post(url("problem_import"), {"file": sheet(rows)})
+    assert response.status_code == 422
+    found = [
+        (e.row, "2.3522" in e.message, "48.8566" in e.message, "139.6917" in e.message)
+        for e in response.context["errors"]
+    ]
+    assert found == [(2, True, True, False), (4, False, False, True)]
+    assert Problem.objects.count() == 0
+
+
+def test_ledger_status_filter_offers_all_once(client_as, ledger):
+    response = client_as("office").get(url("problem_list"))
+    choices = list(response.context["filter"].form.fields["status"].widget.choices)
+    assert [value for value, _label in choices].count("") == 1
+
+
+def test_problem_import_page_offers_no_update_choice(client_as, ledger):
+    html = client_as("office").get(url("problem_import")).content.decode()
+    assert 'name="update_existing"' not in html
+
+
+def test_site_import_page_offers_the_update_choice(client_as, ledger):
+    html = client_as("office").get(reverse("places:site_import")).content.decode()
+    assert 'name="update_existing"' in html
+
+
+def test_problem_import_refuses_a_known_number_even_when_asked_to_update(client_as, ledger):
+    client = client_as("office")
+    rows = [["垃圾满溢", "06010", IN_A[0], IN_A[1], "", "", "GJ-1"]]
+    checked = client.post(url("problem_import"), {"file": sheet(rows)})
+    client.post(url("problem_import"), {"token": checked.context["token"]})
+    again = client.post(url("problem_import"), {"file": sheet(rows), "update_existing": "on"})
+    assert again.status_code == 422
+    assert [(e.row, e.column) for e in again.context["errors"]] == [(2, "外部编号")]
+    assert Problem.objects.count() == 1

@@ -271,6 +271,20 @@ def test_survey_results_headers_show_the_question_text(
     assert ">Q1</th>" not in html
 
 
+def test_a_short_survey_question_has_no_tooltip_repeating_it(
+    public: dict[str, Any], client_as: Any
+) -> None:
+    survey = services.create_survey(
+        title="满意度",
+        kind="satisfaction",
+        status="open",
+        questions=[("厕所干净吗", [("满意", True), ("不满意", False)])],
+        by=public["office"],
+    )
+    html = client_as("leader").get(f"/public/manage/surveys/{survey.pk}/").content.decode()
+    assert '<th class="text-end cw-p-qhead">厕所干净吗</th>' in html
+
+
 # 8. Icons ---------------------------------------------------------------------------------
 
 

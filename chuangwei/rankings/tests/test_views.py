@@ -292,3 +292,39 @@ def test_snapshot_entries_drill_down_to_the_ledger(history, client_as, published
         f"/problems/?unit={unit}&amp;reported_after=2026-03-01&amp;reported_before=2026-03-31"
     )
     assert expected in html.content.decode()
+
+
+def _scheme_body(**changes: Any) -> dict[str, Any]:
+    body = {
+        "name": "街道排名",
+        "object_kind": "street",
+        "weights": '{"closure_rate": 1}',
+        "count_bands": "",
+        "grade_bands": "",
+        "list_size": 3,
+        "note": "",
+    }
+    body.update(changes)
+    return body
+
+
+def test_scheme_form_accepts_empty_bands(history, client_as):
+    """Empty count bands stay empty; empty grade bands take the default grades."""
+    from chuangwei.rankings import scoring
+    from chuangwei.rankings.models import RankingScheme
+
+    response = client_as("admin").post(reverse("rankings:scheme_create"), _scheme_body())
+    assert response.status_code == 302
+    stored = RankingScheme.objects.values_list("count_bands", "grade_bands").get(name="街道排名")
+    assert stored == ([], [list(b) for b in scoring.DEFAULT_GRADES])
+
+
+def test_scheme_form_shows_empty_bands_as_an_empty_box_not_null(history, client_as):
+    from chuangwei.rankings.models import RankingScheme
+
+    client = client_as("admin")
+    client.post(reverse("rankings:scheme_create"), _scheme_body())
+    scheme = RankingScheme.objects.get(name="街道排名")
+    response = client.get(reverse("rankings:scheme_update", args=[scheme.pk]))
+    assert response.context["form"]["count_bands"].value() == ""
+    assert "null" not in response.content.decode()
