@@ -107,7 +107,7 @@ class ImportView(LoginRequiredMixin, View):
     def render_page(self, request: HttpRequest, status: int = 200, **context: Any) -> HttpResponse:
         context.setdefault("form", ImportForm())
         context.update(
-            supports_update=self.importer_class.supports_update,
+            supports_update=self.get_importer_class().supports_update,
             title=self.title,
             list_url=self.get_list_url(),
             columns=self.get_importer_class().columns,
@@ -143,7 +143,7 @@ class ImportView(LoginRequiredMixin, View):
             return self.render_page(request, status=422, form=form)
         upload = form.cleaned_data["file"]
         # An importer that only adds rows ignores the choice (the page does not offer it).
-        update = form.cleaned_data["update_existing"] and self.importer_class.supports_update
+        update = form.cleaned_data["update_existing"] and self.get_importer_class().supports_update
         ignore = form.cleaned_data["ignore_unknown"]
         token, path = _store(upload)
         kept = False

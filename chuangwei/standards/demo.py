@@ -20,7 +20,7 @@ from chuangwei.org.models import OrgUnit
 
 from . import services
 from .choices import VersionStatus
-from .models import Indicator, IndicatorValue, StandardVersion
+from .models import Indicator, IndicatorValue, StandardClause, StandardVersion
 
 DEMO_CODE = "GWS-2021-LOCAL"
 DEMO_NAME = "国家卫生城市标准(2021版)本市测评细则（演示）"
@@ -71,6 +71,15 @@ INDICATORS = (
     ("L-14", "空气质量优良天数", "天", "gte", "300", "", "AQI≤100的天数", "", S2014),
 )
 
+# The demo city's own veto articles (一票否决), kept as articles of its local copy: the 2014
+# prerequisites 8 and 9 (sanitary-city-standard.md §3.1), which local speeches still treat as
+# vetoes under the 2021 edition (§3.3, unconfirmed in the 2021 text).
+VETO_SOURCE = "sanitary-city-standard.md §3.1 第8、9项（2014版必备条件）；§3.3 2021版仍见于地方讲话"
+VETO_ARTICLES = (
+    ("六", "（本市1）", "近3年无重大食品安全事故"),
+    ("七", "（本市2）", "近3年无因防控不力导致的甲、乙类传染病暴发流行"),
+)
+
 # Entered values: (base rate or days, yearly gain); a few units in a few years fall short.
 ENTERED = {
     "L-11": (Decimal("91"), Decimal("2")),
@@ -110,6 +119,26 @@ def _make_version(by: Any) -> StandardVersion | None:
         "（问题台账、暗访、问卷），录入指标附佐证材料。" + (base.note and f" 原版说明：{base.note}")
     )[:4000]
     services.save_standard_version(version, by=by)
+    for aspect_number, number, title in VETO_ARTICLES:
+        aspect = StandardClause.objects.filter(
+            version=version, level="aspect", number=aspect_number
+        ).first()
+        if aspect is None:
+            continue
+        services.save_standard_clause(
+            StandardClause(
+                version=version,
+                parent=aspect,
+                level="article",
+                number=number,
+                title=title,
+                is_veto=True,
+                sort_order=900,
+                source=VETO_SOURCE,
+                note="本市作为一票否决项管理（演示数据）；2021版条款原文待本市据正式文本补录。",
+            ),
+            by=by,
+        )
     for code, name, unit, comparator, threshold, key, num, den, source in INDICATORS:
         services.save_indicator(
             Indicator(
@@ -123,6 +152,8 @@ def _make_version(by: Any) -> StandardVersion | None:
                 numerator_label=num,
                 denominator_label=den,
                 source=source,
+                # Resident satisfaction ≥90 % was a 2014 prerequisite (§3.1 item 11).
+                is_veto=code == "L-04",
                 note="" if key else "演示数据：数值为虚构。",
             ),
             by=by,

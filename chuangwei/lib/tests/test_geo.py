@@ -31,6 +31,14 @@ BEIJING_BD = (116.41004410170474, 39.916972856075134)
 PARIS = (2.3522, 48.8566)
 
 
+@pytest.fixture(autouse=True)
+def _english_messages() -> Any:
+    """The fault messages are matched by their English msgids (a test that reads the Chinese
+    switches language itself)."""
+    with translation.override("en"):
+        yield
+
+
 def square(x0: float, y0: float, size: float) -> dict[str, Any]:
     return {
         "type": "Polygon",

@@ -341,7 +341,7 @@ def test_recording_an_item_again_corrects_the_result(listed):
 
 
 def test_a_round_is_named_by_its_number(listed):
-    assert listed["round"].name == "Recheck 1"
+    assert listed["round"].name == "第1轮回头看"
 
 
 def test_an_item_of_another_stage_is_refused(listed):

@@ -355,8 +355,8 @@ def test_the_reminder_command_reports_its_round(dossier_world, capsys):
     stage(dossier_world, due)
     call_command("remind_evidence", "--days", "14")
     assert capsys.readouterr().out == (
-        f"Evidence reminders for 省级评估 ({due.isoformat()}): 4 units owe evidence, "
-        "2 told with 2 notices.\n"
+        f"省级评估（{due.isoformat()}）台账资料提醒：4 个单位有欠缺资料，已提醒 2 个单位，"
+        "发出 2 条通知。\n"
     )
     assert OutboxMessage.objects.count() == 2
 

@@ -117,12 +117,12 @@ def test_an_import_lists_every_fault_and_writes_nothing(dossier_world, client_as
         )
     assert response.status_code == 422
     assert [(e.row, e.column) for e in response.context["errors"]] == [
-        (3, "Check item number"),
-        (3, "Material"),
-        (3, "Frequency"),
-        (3, "Kinds of unit"),
-        (3, "Unit codes"),
-        (4, "Standard version"),
+        (3, "小项编号"),
+        (3, "材料名称"),
+        (3, "报送频次"),
+        (3, "单位类型"),
+        (3, "单位编码"),
+        (4, "标准版本"),
     ]
     assert EvidenceRequirement.objects.count() == 3
 
@@ -183,7 +183,7 @@ def test_a_bad_file_is_named_on_the_page_and_the_note_is_kept(dossier_world, cli
              "period": "2026", "note": "保留的说明", "files": [pdf(), bad]},
         )  # fmt: skip
     assert response.status_code == 422
-    assert "宣传片.exe: this type of file is not accepted" in response.content.decode()
+    assert "宣传片.exe：不接受此类型的文件" in response.content.decode()
     assert response.context["form"]["note"].value() == "保留的说明"
     assert (Evidence.objects.count(), EvidenceFile.objects.count()) == (0, 0)
 
@@ -311,9 +311,9 @@ def test_the_api_refuses_a_bad_file_with_every_fault(dossier_world, api_as):
     body = response.json()["error"]
     assert (response.status_code, body["code"]) == (400, "bad_files")
     assert body["fields"]["files"] == [
-        "a.bat: this type of file is not accepted (accepted: avi, doc, docx, gif, jpeg, jpg, "
-        "mov, mp4, pdf, png, webp, xls, xlsx).",
-        "b.png: the content is not what its extension says.",
+        "a.bat：不接受此类型的文件（允许：avi, doc, docx, gif, jpeg, jpg, mov, mp4, pdf, png, "
+        "webp, xls, xlsx）。",
+        "b.png：文件内容与扩展名不符。",
     ]
     assert Evidence.objects.count() == 0
 
