@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.db.models import F
 from django.utils import timezone
 
 from chuangwei.inspections import projection as projection_lib
@@ -158,7 +159,7 @@ def stage_line(stage: EvaluationStage, unit: OrgUnit, now: datetime) -> StageLin
     open_items = items.filter(problem__status__in=OPEN_STATUSES)
     rows = list(
         open_items.select_related("problem", "problem__unit", "problem__category").order_by(
-            "problem__due_at", "pk"
+            F("problem__due_at").asc(nulls_last=True), "pk"
         )
     )
     lines = tuple(

@@ -49,7 +49,7 @@ def _office_only(request: HttpRequest) -> None:
 
 def _crumbs(*extra: tuple[str, str]) -> list[tuple[str, str]]:
     return [
-        (_("Evaluation readiness"), reverse("readiness:cycle_list")),
+        (_("Evaluation readiness"), reverse("readiness:board")),
         (_("Evaluation cycles"), reverse("readiness:cycle_list")),
         *extra,
     ]
@@ -80,7 +80,7 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
         "readiness/cycle_list.html",
         {
             "title": _("Evaluation cycles"),
-            "breadcrumbs": _crumbs(),
+            "breadcrumbs": [(_("Evaluation readiness"), reverse("readiness:board"))],
             "cycles": rows,
             "countdown": selectors.countdown(timezone.localdate()),
             "can_edit": is_office(request.user),

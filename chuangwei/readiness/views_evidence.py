@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Case, When
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -44,7 +44,7 @@ from .uploads import ACCEPT
 
 YEARS_BACK = 5
 MAX_COLUMNS = 40
-READINESS = (gettext_lazy("Evaluation readiness"), "")
+READINESS = (gettext_lazy("Evaluation readiness"), reverse_lazy("readiness:board"))
 
 
 def _year(request: HttpRequest) -> int:

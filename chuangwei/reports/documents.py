@@ -97,7 +97,15 @@ def _page_number_footer(section: Any) -> None:
     _font(paragraph.add_run(" —"), BODY_FONT, 14)
 
 
-def _table(doc: Any, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> Any:
+def _table(
+    doc: Any,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    widths_mm: Sequence[float] | None = None,
+) -> Any:
+    """A centred grid table; ``widths_mm`` sets the column widths (the text block is 156 mm),
+    else Word shares the width equally."""
     table = doc.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -114,6 +122,12 @@ def _table(doc: Any, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> A
             )
             _font(cell.paragraphs[0].add_run(text), BODY_FONT, 12)
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if widths_mm is not None:
+        table.autofit = False
+        for column, width in zip(table.columns, widths_mm, strict=True):
+            column.width = Mm(width)  # the grid, which LibreOffice reads
+            for cell in column.cells:
+                cell.width = Mm(width)  # each cell, which Word reads
     return table
 
 
@@ -376,6 +390,7 @@ def render_readiness_report(board: Any, *, office: str, issued: Any) -> bytes:
                     )
                     for line in board.indicators
                 ],
+                widths_mm=(18, 62, 28, 26, 22),
             )
         else:
             _para(doc, NO_DATA, indent=True)
@@ -399,9 +414,14 @@ def render_readiness_report(board: Any, *, office: str, issued: Any) -> bytes:
                 events = "；".join(
                     f"{e.occurred_on:%Y-%m-%d} {e.unit.name} {e.title}" for e in row.events
                 )
-                _para(
-                    doc, f"{row.number} {row.title}：{events or _('Condition failed')}", indent=True
-                )
+                if not events and row.kind == "indicator" and row.value is not None:
+                    events = _("%(value)s, required %(comparator)s%(threshold)s") % {
+                        "value": f"{_num(row.value)}{row.unit_of_measure}",
+                        "comparator": row.comparator,
+                        "threshold": f"{_num(row.threshold)}{row.unit_of_measure}",
+                    }
+                what = events or _("Condition failed")
+                _para(doc, f"{row.number} {row.title}：{what}", indent=True)
         else:
             _para(doc, _("No condition failed."), indent=True)
         _heading(doc, 3, _("Open problems of the stage's list"))
@@ -437,6 +457,7 @@ def render_readiness_report(board: Any, *, office: str, issued: Any) -> bytes:
                         )
                         for item in stage.items
                     ],
+                    widths_mm=(14, 80, 32, 30),
                 )
         _heading(doc, 4, _("Projected covert-inspection score"))
         projection = board.projection
@@ -465,6 +486,7 @@ def render_readiness_report(board: Any, *, office: str, issued: Any) -> bytes:
                     (p.title, _num(p.points, "1"), _num(p.expected, "1"), _num(p.lost, "1"))
                     for p in lost
                 ],
+                widths_mm=(66, 30, 30, 30),
             )
         _para(doc)
         for text in (office, f"{issued.year}年{issued.month}月{issued.day}日"):
