@@ -203,7 +203,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "readiness/cycle_detail.html",
         {
             "title": cycle.name,
-            "breadcrumbs": _crumbs((cycle.name, reverse("readiness:cycle_detail", args=[pk]))),
+            "breadcrumbs": _crumbs(),
             "cycle": cycle,
             "stages": stage_rows,
             "status_colors": STAGE_STATUS_COLORS,
@@ -318,7 +318,6 @@ def stage_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "title": stage.name,
             "breadcrumbs": _crumbs(
                 (stage.cycle.name, reverse("readiness:cycle_detail", args=[stage.cycle_id])),
-                (stage.name, reverse("readiness:stage_detail", args=[pk])),
             ),
             "stage": stage,
             "items": selectors.stage_items(stage, request.user),
