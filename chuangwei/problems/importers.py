@@ -37,6 +37,22 @@ from . import limits, services
 from .choices import ProblemSource
 from .models import Problem
 
+
+def cell_points_lost(value: Any) -> Decimal:
+    """The 扣分 cell of a problem list: blank is 0, else a finite number in [0, 99999]
+    (RowInvalid on ``points_lost`` otherwise). Shared by the problem and stage-list imports."""
+    text = cell_text(value)
+    if not text:
+        return Decimal("0")
+    try:
+        points = Decimal(text)
+    except InvalidOperation as exc:
+        raise RowInvalid("points_lost", gettext("must be a number")) from exc
+    if not points.is_finite() or points < 0 or points >= 100000:
+        raise RowInvalid("points_lost", gettext("must be between 0 and 99999"))
+    return points
+
+
 COLUMNS: tuple[ImportColumn, ...] = (
     ImportColumn(
         "description",
@@ -187,18 +203,7 @@ class InspectionProblemImporter(TableImporter[InspectionRow]):
             raise RowInvalid("source", gettext("unknown source %(value)s") % {"value": text})
         return source
 
-    @staticmethod
-    def _points_lost(value: Any) -> Decimal:
-        text = cell_text(value)
-        if not text:
-            return Decimal("0")
-        try:
-            points = Decimal(text)
-        except InvalidOperation as exc:
-            raise RowInvalid("points_lost", gettext("must be a number")) from exc
-        if points < 0 or points >= 100000:
-            raise RowInvalid("points_lost", gettext("must be between 0 and 99999"))
-        return points
+    _points_lost = staticmethod(cell_points_lost)
 
     def validate_row(
         self, number: int, values: dict[str, Any], seen: dict[str, Any]

@@ -13,7 +13,7 @@ same list again adds nothing.
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, cast
 
 from django.utils.translation import gettext
@@ -38,6 +38,7 @@ from chuangwei.places.importers import cell_number
 from chuangwei.places.models import Site
 from chuangwei.places.services import city_bounds, point_to_wgs84
 from chuangwei.problems import limits
+from chuangwei.problems.importers import cell_points_lost
 from chuangwei.standards.models import ProblemCategory, StandardClause
 
 from .models import EvaluationStage, StageProblem
@@ -172,21 +173,11 @@ class StageListImporter(TableImporter[cycles.StageItem]):
         try:
             return point_to_wgs84(lng, lat, geo.CRS_WGS84, bounds=self._bounds)
         except DomainError as exc:
-            message = next((str(m) for msgs in exc.fields.values() for m in msgs), str(exc.message))
-            raise RowInvalid("lng", message) from exc
+            # Every coordinate at fault (longitude and latitude), not the first only.
+            details = [str(m) for msgs in exc.fields.values() for m in msgs]
+            raise RowInvalid("lng", " ".join(details) or str(exc.message)) from exc
 
-    @staticmethod
-    def _points_lost(value: Any) -> Decimal:
-        text = cell_text(value)
-        if not text:
-            return Decimal("0")
-        try:
-            points = Decimal(text)
-        except InvalidOperation as exc:
-            raise RowInvalid("points_lost", gettext("must be a number")) from exc
-        if not points.is_finite() or points < 0 or points >= 100000:
-            raise RowInvalid("points_lost", gettext("must be between 0 and 99999"))
-        return points
+    _points_lost = staticmethod(cell_points_lost)
 
     def validate_row(
         self, number: int, values: dict[str, Any], seen: dict[str, Any]
